@@ -1,0 +1,46 @@
+# 证书补办指南 — the commands a newcomer needs. `make run`, then `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+FIXTURES := reference regions guide drafts
+
+.PHONY: run test venv migrate load lint format check-migrations editor clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed  ## Create .venv with the pinned dependencies.
+
+migrate: venv
+	$(PY) manage.py migrate --no-input
+
+load: migrate  ## Load (or reload) all content fixtures; safe to run twice.
+	$(PY) manage.py loaddata $(FIXTURES)
+
+run: load  ## Serve the site on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv  ## Run the whole test suite (PostgreSQL when DATABASE_URL is set).
+	$(PY) -m pytest
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+editor: migrate  ## Create an editor login (prompts for a password).
+	$(PY) manage.py createsuperuser
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache

@@ -1,0 +1,62 @@
+"""The reference tables every page needs (certificate types, situations, regions).
+
+They are small and change rarely, so they are read once per content version and
+kept in the cache; a content edit bumps the version and the next request reads
+them again.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+
+from .content_version import get_content_version
+from .models import CertificateType, Region, Situation
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    certificate_types: tuple
+    situations: tuple
+    regions: tuple
+
+    @property
+    def reasons(self):
+        return [s for s in self.situations if s.is_reason]
+
+    @property
+    def circumstances(self):
+        return [s for s in self.situations if not s.is_reason]
+
+    def certificate_type(self, slug):
+        return next((c for c in self.certificate_types if c.slug == slug), None)
+
+    def situation(self, slug):
+        return next((s for s in self.situations if s.slug == slug), None)
+
+    def region(self, slug):
+        return next((r for r in self.regions if r.slug == slug), None)
+
+    def region_by_code(self, code):
+        return next((r for r in self.regions if r.code == code), None)
+
+
+def get_catalogue(include_drafts=False):
+    """Return the published reference rows (or all of them, for staff previews)."""
+    key = f"catalogue:{get_content_version()}:{int(include_drafts)}"
+    catalogue = cache.get(key)
+    if catalogue is None:
+        catalogue = _load(include_drafts)
+        cache.set(key, catalogue, timeout=60 * 60 * 24)
+    return catalogue
+
+
+def _load(include_drafts):
+    def rows(model):
+        qs = model.objects.select_related("source")
+        return tuple(qs if include_drafts else qs.filter(is_published=True))
+
+    return Catalogue(
+        certificate_types=rows(CertificateType),
+        situations=rows(Situation),
+        regions=rows(Region),
+    )

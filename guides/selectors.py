@@ -1,0 +1,139 @@
+"""Assemble a guide: the applicable, published, in-effect items for one request.
+
+`assemble_guide` is the one place that decides what a citizen sees. It runs one
+query per item kind (plus one for step channels), whatever the number of items.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch
+
+from .models import (
+    FAQ,
+    CertificateType,
+    Fee,
+    Material,
+    Notice,
+    Precondition,
+    ProcessingTime,
+    Region,
+    Situation,
+    Step,
+    StepChannel,
+)
+
+
+@dataclass(frozen=True)
+class GuideRequest:
+    """What a guide is for: a certificate type, situations, a region (or none) and a date."""
+
+    certificate_type: CertificateType
+    situations: frozenset = frozenset()
+    region: Region | None = None
+    on: date | None = None
+    include_drafts: bool = False
+
+    @property
+    def reasons(self):
+        return sorted((s for s in self.situations if s.is_reason), key=lambda s: (s.order, s.pk))
+
+    @property
+    def circumstances(self):
+        return sorted((s for s in self.situations if not s.is_reason), key=lambda s: (s.order, s.pk))
+
+
+@dataclass
+class Guide:
+    request: GuideRequest
+    preconditions: list = field(default_factory=list)
+    materials: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    processing_times: list = field(default_factory=list)
+    fees: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+    faqs: list = field(default_factory=list)
+
+    def items(self):
+        """Return every item of the guide, section by section."""
+        return [
+            *self.preconditions,
+            *self.materials,
+            *self.steps,
+            *self.processing_times,
+            *self.fees,
+            *self.notices,
+            *self.faqs,
+        ]
+
+    @property
+    def last_reviewed(self):
+        dates = [item.reviewed_on for item in self.items() if item.reviewed_on]
+        return max(dates) if dates else None
+
+    @property
+    def sources(self):
+        seen = {}
+        region = self.request.region
+        for item in [*self.items(), *([region] if region else [])]:
+            if item.source_id and item.source_id not in seen:
+                seen[item.source_id] = item.source
+        return sorted(seen.values(), key=lambda s: (s.kind != "policy", s.title))
+
+    @property
+    def warnings(self):
+        return [n for n in self.notices if n.kind == Notice.Kind.WARNING]
+
+    @property
+    def tips(self):
+        return [n for n in self.notices if n.kind != Notice.Kind.WARNING]
+
+    @property
+    def has_drafts(self):
+        return any(not item.is_published for item in self.items())
+
+
+def _items(model, request, all_reasons, queryset=None):
+    """Return the applicable items of one kind, in order, with replaced items dropped."""
+    qs = (queryset if queryset is not None else model.objects.all()).select_related("source")
+    if not request.include_drafts:
+        qs = qs.published()
+    qs = qs.in_effect(request.on).applicable_to(request.certificate_type, request.situations, request.region)
+    unlabelled = not request.reasons
+    if unlabelled:
+        qs = qs.with_reason_limits(all_reasons)
+    items = list(qs)
+    replaced = {item.replaces_id for item in items if item.replaces_id}
+    kept = [item for item in items if item.pk not in replaced]
+    for item in kept:
+        item.only_for_reasons = (
+            [r for r in all_reasons if getattr(item, f"limited_to_{r.pk}", False)] if unlabelled else []
+        )
+        # An item limited to every reason is not reason-specific.
+        if len(item.only_for_reasons) == len(all_reasons):
+            item.only_for_reasons = []
+    return kept
+
+
+def assemble_guide(request, all_reasons=None):
+    """Return the `Guide` for `request`.
+
+    `all_reasons` (the reason situations, 遗失 and 损毁) label reason-limited items
+    on pages that have no reason chosen; pass them when the caller has them
+    already, to save a query.
+    """
+    if request.on is None:
+        raise ValueError("GuideRequest.on must be a date")
+    if all_reasons is None:
+        all_reasons = list(Situation.objects.filter(kind=Situation.Kind.REASON))
+    steps = Step.objects.prefetch_related(Prefetch("channels", queryset=StepChannel.objects.order_by("order", "pk")))
+    return Guide(
+        request=request,
+        preconditions=_items(Precondition, request, all_reasons),
+        materials=_items(Material, request, all_reasons),
+        steps=_items(Step, request, all_reasons, steps),
+        processing_times=_items(ProcessingTime, request, all_reasons),
+        fees=_items(Fee, request, all_reasons),
+        notices=_items(Notice, request, all_reasons),
+        faqs=_items(FAQ, request, all_reasons),
+    )

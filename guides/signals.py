@@ -1,0 +1,32 @@
+"""Cache invalidation: any change to a content model bumps the content version."""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .content_version import bump_content_version
+
+CONTENT_MODELS = [
+    "Source",
+    "CertificateType",
+    "Situation",
+    "Region",
+    "Precondition",
+    "Material",
+    "Step",
+    "StepChannel",
+    "ProcessingTime",
+    "Fee",
+    "Notice",
+    "FAQ",
+    "Holiday",
+]
+
+
+def connect():
+    for name in CONTENT_MODELS:
+        model = apps.get_model("guides", name)
+        uid = f"content-version-{name}"
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
+        for m2m in model._meta.many_to_many:
+            m2m_changed.connect(bump_content_version, sender=m2m.remote_field.through, dispatch_uid=f"{uid}-{m2m.name}")

@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.html import format_html_join
+
+register = template.Library()
+
+
+def yuan(amount):
+    """Format a Decimal amount in 元 without needless decimals (20.00 → 20)."""
+    if amount == amount.to_integral_value():
+        return f"{amount:.0f}"
+    return f"{amount.normalize():f}"
+
+
+@register.simple_tag
+def yuan_range(low, high):
+    if low is None and high is None:
+        return ""
+    if low == high or low is None or high is None:
+        return f"{yuan(low if low is not None else high)} 元"
+    return f"{yuan(low)}–{yuan(high)} 元"
+
+
+@register.simple_tag
+def fee_amount(fee):
+    if fee.regular_multiplier_max is not None:
+        basis = f"{fee.basis}，" if fee.basis else ""
+        return f"{basis}最多为常规费用的 {yuan(fee.regular_multiplier_max)} 倍"
+    if fee.has_amount:
+        return yuan_range(fee.min_amount, fee.max_amount)
+    return fee.basis
+
+
+@register.simple_tag
+def item_badges(item):
+    """Label drafts and reason-limited items ("仅遗失时需要")."""
+    badges = []
+    if not item.is_published:
+        badges.append(("badge draft-badge", "草稿"))
+    reasons = getattr(item, "only_for_reasons", [])
+    if reasons:
+        names = "或".join(r.name for r in reasons)
+        badges.append(("badge reason-badge", f"仅{names}时需要"))
+    return format_html_join(" ", '<span class="{}">{}</span>', badges)
+
+
+@register.filter
+def as_yuan(amount):
+    return yuan(Decimal(amount))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "guides"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guides/<slug:cert>/", views.certificate, name="certificate"),
+    path("guides/<slug:cert>/<slug:situation>/", views.guide, name="guide"),
+    path("guides/<slug:cert>/<slug:situation>/<slug:region>/", views.guide, name="guide_region"),
+]

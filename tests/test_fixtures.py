@@ -1,0 +1,92 @@
+import json
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError
+
+from guides.models import FAQ, CertificateType, Fee, Material, Precondition, Region, Source, Step
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts():
+    return {model.__name__: model.objects.count() for model in apps.get_app_config("guides").get_models()}
+
+
+def test_loading_twice_leaves_the_same_rows(content):
+    first = row_counts()
+    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    assert row_counts() == first
+
+
+def test_fixtures_hold_the_article_structure(content):
+    assert Region.objects.count() == 31
+    assert CertificateType.objects.count() >= 3
+    assert Precondition.objects.filter(is_published=True, certificate_types__isnull=True).count() == 3
+    assert (
+        Material.objects.filter(
+            key__in=["id-card", "loss-notice", "photo", "employment-proof", "application-form"]
+        ).count()
+        == 5
+    )
+    assert Material.objects.get(key="employment-proof").requirement == "optional"
+    assert Step.objects.filter(is_published=True, situations__isnull=True).count() == 2  # + 挂失 (lost only)
+    assert Fee.objects.filter(is_published=True).count() == 4
+    assert FAQ.objects.filter(is_published=True).count() == 2
+    article = Source.objects.get(key="shuzidu-8006")
+    assert article.url == "https://www.shuzidu.com/kaoshishengxue/8006.html"
+
+
+def test_research_drafts_are_unpublished_and_sourced(content):
+    from guides.models import Notice
+
+    drafts = Notice.objects.filter(key__startswith="draft-")
+    assert drafts.exists()
+    assert not drafts.filter(is_published=True).exists()
+    assert not drafts.filter(source__isnull=True).exists()
+    assert all("待核实" in d.source.note for d in drafts)
+
+
+def write_fixture(tmp_path, objects):
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_broken_fixture_names_the_object_and_changes_nothing(content, tmp_path):
+    before = row_counts()
+    fixture = write_fixture(
+        tmp_path,
+        [
+            {"model": "guides.material", "fields": {"key": "new-good", "name": "新材料"}},
+            {
+                "model": "guides.fee",
+                "fields": {"key": "bad-fee", "name": "坏费用", "min_amount": "50", "max_amount": "20"},
+            },
+        ],
+    )
+    with pytest.raises((DatabaseError, CommandError)) as error:
+        call_command("loaddata", fixture, verbosity=0)
+    assert "guides.Fee" in str(error.value) or "bad-fee" in str(error.value)
+    assert row_counts() == before
+    assert not Material.objects.filter(key="new-good").exists()
+
+
+def test_fixture_naming_a_missing_object_fails_clearly(content, tmp_path):
+    before = row_counts()
+    fixture = write_fixture(
+        tmp_path,
+        [
+            {
+                "model": "guides.material",
+                "fields": {"key": "orphan", "name": "孤儿", "situations": [["no-such-situation"]]},
+            }
+        ],
+    )
+    with pytest.raises(Exception) as error:
+        call_command("loaddata", fixture, verbosity=0)
+    assert "no-such-situation" in str(error.value) or "Situation" in str(error.value)
+    assert row_counts() == before

@@ -1,0 +1,208 @@
+import re
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from guides.models import CertificateType, Region, Situation
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = [
+    "能否补办",
+    "申请材料",
+    "办理步骤",
+    "办理时限",
+    "费用",
+    "注意事项",
+    "常见问题",
+    "办理地点与咨询",
+    "依据与来源",
+    "最后审核于",
+]
+
+# Every fact of the source article, as it must be readable somewhere on the site.
+ARTICLE_FACTS = [
+    "不是故意销毁或转让",
+    "持证人身份信息未变更",
+    "姓名、身份证号等关键要素",
+    "证书仍在有效期内",
+    "过期需先续期再补办",
+    "身份证",
+    "原件及复印件",
+    "复印件需清晰可辨",
+    "《证书遗失声明》刊登证明",
+    "省级以上公开发行报刊发布声明，注明证书编号、持证人姓名及作废声明",
+    "近期免冠证件照",
+    "电子版和纸质版",
+    "2寸蓝底",
+    "工作单位出具的在职证明",
+    "可选",
+    "劳动合同摘要页或社保缴纳记录",
+    "申请表",
+    "线下窗口领取或官网下载",
+    "需手写签字确认",
+    "芯片或防伪标识",
+    "建议提前咨询发证机关技术限制",
+    "挂失备案",
+    "国家人事考试网",
+    "证书管理",
+    "人才服务中心/人社局专窗",
+    "防止他人冒用您的证书",
+    "准备替代性证明材料",
+    "历史考试成绩单截图",
+    "过往继续教育记录",
+    "同行从业者推荐信",
+    "提交申请并等待审核",
+    "职业资格证补办+姓名+联系方式",
+    "EMS 到付件",
+    "受理回执单",
+    "5–15 个工作日",
+    "30 天",
+    "通过申请编号在官网查询进度",
+    "全国通办",
+    "现居住地市级人社部门",
+    "两地信息系统互联互通",
+    "原发证机关出具的转出函件",
+    "书面情况说明",
+    "项目投标书、会议邀请函",
+    "12333",
+    "职称评审截止日期临近",
+    "工本费",
+    "20–50 元",
+    "含新制证书印刷成本",
+    "登报费",
+    "100–300 元",
+    "根据报纸版面位置浮动",
+    "快递服务费",
+    "按实际重量计算",
+    "可选择自取以节省该项支出",
+    "加急手续费",
+    "通常为常规费用的2倍以内",
+    "特定时段免收工本费",
+    "补办后的证书效力是否与原件相同",
+    "“补发”字样及新的发证日期",
+    "原证的历史记录不可追溯",
+    "电子证书能否替代纸质版进行补办",
+    "中国人事考试网",
+    "工地实名制管理、银行开户许可审查",
+    "区块链存证技术",
+    "数字独教育",
+]
+
+
+def guide_urls():
+    for cert in CertificateType.objects.all():
+        for situation in Situation.objects.all():
+            yield reverse("guides:guide", args=[cert.slug, situation.slug])
+            for region in Region.objects.all():
+                yield reverse("guides:guide_region", args=[cert.slug, situation.slug, region.slug])
+
+
+def visible_text(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_guide_page_renders_with_its_sections(content, client):
+    count = 0
+    for url in guide_urls():
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        text = visible_text(response.content.decode())
+        missing = [section for section in SECTIONS if section not in text]
+        assert not missing, f"{url} lacks {missing}"
+        count += 1
+    assert count == 3 * 4 * 32
+
+
+def test_every_article_fact_is_reachable(content, client):
+    pages = [client.get(url).content.decode() for url in guide_urls() if url.count("/") == 4]
+    text = visible_text(" ".join(pages))
+    missing = [fact for fact in ARTICLE_FACTS if fact not in text]
+    assert not missing
+    assert 'href="https://www.shuzidu.com/kaoshishengxue/8006.html"' in pages[0]
+
+
+def test_lost_skill_certificate_in_guangdong(content, client):
+    url = reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"])
+    text = visible_text(client.get(url).content.decode())
+    assert "职业技能证书遗失补办（广东省）" in text
+    assert "120–350 元" in text  # 工本费 20–50 + 登报费 100–300
+    assert "转出函件" not in text  # cross-province only
+    assert "加急手续费" not in text  # urgent only
+    assert "最后审核于 2026-11-26" in text
+
+
+def test_circumstance_page_labels_reason_specific_items(content, client):
+    url = reverse("guides:guide", args=["professional-title", "cross-province"])
+    text = visible_text(client.get(url).content.decode())
+    assert "《证书遗失声明》刊登证明 必需 仅遗失时需要" in text
+    assert "转出函件" in text
+
+
+def test_urgent_page_counts_the_surcharge(content, client):
+    url = reverse("guides:guide", args=["professional-title", "urgent"])
+    text = visible_text(client.get(url).content.decode())
+    assert "最多为常规费用的 2 倍" in text
+    # 工本费 20–50 + 登报费 100–300 (lost only, but listed) + surcharge ≤ 2 × 50
+    assert "120–450 元" in text
+
+
+def test_drafts_are_not_shown_to_the_public(content, client):
+    url = reverse("guides:guide", args=["professional-qualification", "lost"])
+    text = visible_text(client.get(url).content.decode())
+    assert "草稿" not in text
+    assert "人社厅发〔2023〕16号" not in text
+
+
+def test_region_picker_redirects_without_javascript(content, client):
+    url = reverse("guides:guide", args=["skill-certificate", "lost"])
+    response = client.get(url, {"region": "guangdong"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"])
+    assert client.get(url, {"region": "atlantis"}).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/guides/no-such-cert/",
+        "/guides/skill-certificate/no-such/",
+        "/guides/skill-certificate/lost/atlantis/",
+        "/nope/",
+    ],
+)
+def test_unknown_pages_get_a_friendly_404(content, client, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "找不到这个页面" in response.content.decode()
+
+
+def test_server_error_page_is_friendly(content, client, settings):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.urls_boom"
+    response = Client(raise_request_exception=False).get("/boom/")
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    body = response.content.decode()
+    assert "抱歉，网站出了点问题" in body
+    assert "Traceback" not in body
+
+
+def test_guide_page_query_count_is_bounded_and_constant(content, client):
+    url = reverse("guides:guide_region", args=["professional-title", "lost", "guangdong"])
+    client.get(url)  # warm the catalogue cache, as any earlier request would
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert len(ctx) <= 10, [q["sql"] for q in ctx]
+
+
+def test_guide_page_has_no_third_party_references(content, client):
+    html = client.get(reverse("guides:guide", args=["skill-certificate", "lost"])).content.decode()
+    for attribute in re.findall(r'(?:src|href)="([^"]+)"', html):
+        if attribute.startswith(("http://", "https://", "//")):
+            # Only links (a href) to official or source sites; nothing the page loads.
+            assert not re.search(rf'<(?:link|script|img)[^>]+"{re.escape(attribute)}"', html), attribute
+    assert "<script" not in html
