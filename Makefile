@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := reference regions guide drafts
 
-.PHONY: run test venv migrate load lint format check-migrations editor clean
+.PHONY: run test venv migrate load lint format check-migrations editor clean screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,9 @@ editor: migrate  ## Create an editor login (prompts for a password).
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache
+
+screenshots: venv  ## Refresh the README screenshots from the browser tests.
+	REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/browser
+	mkdir -p docs/screenshots
+	cp test-artifacts/guide-360-top.png docs/screenshots/guide-360.png
+	@if [ -f test-artifacts/checker-outcome-360-top.png ]; then cp test-artifacts/checker-outcome-360-top.png docs/screenshots/checker-outcome-360.png; fi

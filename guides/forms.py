@@ -6,7 +6,7 @@ from django import forms
 class RegionPickerForm(forms.Form):
     """Choose a province (办理地) to see the guide as it applies there."""
 
-    region = forms.ChoiceField(label="选择办理地（省份）", required=True)
+    region = forms.ChoiceField(label="选择办理地（省份）", required=False)
 
     def __init__(self, *args, regions=(), action="", **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from .conftest import DESKTOP, PHONE, screenshot
+
+GUIDE = ("skill-certificate", "lost", "guangdong")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "guide-360"), (DESKTOP, "guide-1280")])
+def test_guide_page_fits_the_screen_without_errors_or_foreign_requests(open_page, viewport, name):
+    page, watch = open_page(reverse("guides:guide_region", args=GUIDE), viewport)
+    assert page.locator("h1").inner_text() == "职业技能证书遗失补办（广东省）"
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= viewport["width"], f"horizontal scroll: {scroll_width}px > {viewport['width']}px"
+    assert page.locator("#materials li").count() >= 5
+    assert watch.console_errors == []
+    assert watch.foreign_requests == []
+    assert screenshot(page, name).stat().st_size > 0
+    screenshot(page, f"{name}-top", full_page=False)
+
+
+def test_region_picker_works_without_javascript(open_page):
+    page, watch = open_page(reverse("guides:guide", args=GUIDE[:2]), PHONE, java_script_enabled=False)
+    page.select_option("select[name=region]", "guangdong")
+    page.get_by_role("button", name="查看").click()
+    page.wait_for_url("**/guides/skill-certificate/lost/guangdong/")
+    assert "（广东省）" in page.locator("h1").inner_text()
+    assert watch.foreign_requests == []
+
+
+def test_print_layout_is_a_clean_checklist(open_page):
+    page, _ = open_page(reverse("guides:guide_region", args=GUIDE), DESKTOP)
+    page.emulate_media(media="print")
+    assert page.locator(".site-header").is_hidden()
+    assert page.locator(".region-box").is_hidden()
+    assert page.locator("#materials").is_visible()
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 3, f"printed to {pages} pages"
