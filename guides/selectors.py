@@ -74,8 +74,9 @@ class Guide:
     @property
     def sources(self):
         seen = {}
-        region = self.request.region
-        for item in [*self.items(), *([region] if region else [])]:
+        request = self.request
+        context = [request.certificate_type, *request.situations, *([request.region] if request.region else [])]
+        for item in [*self.items(), *context]:
             if item.source_id and item.source_id not in seen:
                 seen[item.source_id] = item.source
         return sorted(seen.values(), key=lambda s: (s.kind != "policy", s.title))
