@@ -90,6 +90,8 @@ class Passage:
 @dataclass(frozen=True)
 class GuideDoc:
     url: str
+    cert: str
+    situation: str
     title: str
     heading: str
     summary: str
@@ -144,10 +146,21 @@ class Result:
     title_terms: frozenset
     hits: list
     also_in: list = field(default_factory=list)
+    region: object = None  # a province named in the query: link to the guide as it applies there
+
+    @property
+    def url(self):
+        if self.region is None:
+            return self.guide.url
+        return reverse("guides:guide_region", args=[self.guide.cert, self.guide.situation, self.region.slug])
+
+    @property
+    def title(self):
+        return self.guide.title + (f"（{self.region.name}）" if self.region else "")
 
     @property
     def title_html(self):
-        return highlight(self.guide.title, self.title_terms, window=None)
+        return highlight(self.title, self.title_terms, window=None)
 
     @property
     def summary_html(self):
@@ -160,6 +173,7 @@ class Outcome:
 
     raw: str
     query: str = ""
+    region: object = None
     concepts: list = field(default_factory=list)
     results: list = field(default_factory=list)
     truncated: bool = False
@@ -197,6 +211,8 @@ def build_index(on):
             guides.append(
                 GuideDoc(
                     url=reverse("guides:guide", args=[cert.slug, situation.slug]),
+                    cert=cert.slug,
+                    situation=situation.slug,
                     title=f"{cert.short_name}{situation.title}",
                     heading=normalize(" ".join([cert.name, cert.short_name, situation.name, situation.title])),
                     summary=" ".join(filter(None, [situation.summary, cert.summary])),
@@ -390,9 +406,13 @@ def search(raw, index=None):
         outcome.problem = "empty"
         return outcome
     index = index or get_index()
-    outcome.concepts = parse_query(text, index.synonyms)
+    outcome.region, rest = _take_region(text)
+    outcome.concepts = parse_query(rest, index.synonyms)
     if not outcome.concepts:
-        outcome.problem = "no-words"
+        outcome.problem = "" if outcome.region else "no-words"
+        if outcome.region:  # only a province: every guide, as it applies there
+            outcome.results = [Result(g, 0, frozenset(), [], region=outcome.region) for g in index.guides]
+            outcome.results = [r for r in outcome.results if r.guide.for_reason][:MAX_RESULTS]
         return outcome
     weights = {c: index.weight(c) for c in outcome.concepts}
     scored = [r for r in (_score_guide(g, outcome.concepts, weights) for g in index.guides) if r]
@@ -401,7 +421,17 @@ def search(raw, index=None):
     outcome.results = _fold_duplicates(scored)[:MAX_RESULTS]
     for result in outcome.results:
         result.hits = result.hits[:PASSAGES_PER_RESULT]
+        result.region = outcome.region
     return outcome
+
+
+def _take_region(text):
+    """Return (the province the query names, or None; the query without it)."""
+    for region in get_catalogue().regions:
+        for name in (region.name, region.short_name):
+            if name and name in text:
+                return region, text.replace(name, " ")
+    return None, text
 
 
 def _fold_duplicates(results):

@@ -217,3 +217,19 @@ def test_every_page_has_the_search_box(client, content):
         response = client.get(url)
         assert f'action="{reverse("guides:search")}"' in response.text
         assert 'name="q"' in response.text
+
+
+def test_a_province_in_the_query_links_to_the_guide_as_it_applies_there(content):
+    outcome = run("广东 证书丢了")
+
+    first = outcome.results[0]
+    assert first.url == reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"])
+    assert first.title.endswith("（广东省）")
+    assert [c.label for c in outcome.concepts] == ["证书", "丢了"]
+
+
+def test_only_a_province_lists_the_reason_guides_there(content):
+    outcome = run("浙江省")
+
+    assert outcome.results
+    assert all(r.url.endswith("/zhejiang/") for r in outcome.results)
