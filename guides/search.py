@@ -35,6 +35,9 @@ from .models import PageFeedback, SynonymGroup
 from .selectors import GuideRequest, assemble_guide
 from .templatetags.guide_tags import yuan_range
 
+# Part of the cache key: bump it when the shape of the index changes, so a deploy
+# never unpickles an index an older release put in the shared cache.
+INDEX_FORMAT = 2
 MAX_QUERY_CHARS = 100
 MAX_RESULTS = 10
 PASSAGES_PER_RESULT = 3
@@ -190,7 +193,7 @@ class Outcome:
 def get_index():
     """Return the search index of today's published national guides (cached per content version)."""
     today = timezone.localdate()
-    key = f"search-index:{get_content_version()}:{today.isoformat()}"
+    key = f"search-index:{INDEX_FORMAT}:{get_content_version()}:{today.isoformat()}"
     index = cache.get(key)
     if index is None:
         index = build_index(today)
@@ -397,12 +400,15 @@ def _score_guide(guide, concepts, weights):
 def search(raw, index=None):
     """Return the `Outcome` of searching for `raw` (never raises on odd input)."""
     outcome = Outcome(raw=raw or "")
-    text = normalize(raw).strip()
-    if len(text) > MAX_QUERY_CHARS:
+    # What the reader typed, shown back as typed (minus control characters);
+    # `text` is the folded form used for matching.
+    shown = "".join(ch for ch in outcome.raw if unicodedata.category(ch)[0] != "C").strip()
+    if len(shown) > MAX_QUERY_CHARS:
         outcome.truncated = True
-        text = text[:MAX_QUERY_CHARS]
-    outcome.query = text
-    if not text:
+        shown = shown[:MAX_QUERY_CHARS]
+    outcome.query = shown
+    text = normalize(shown)
+    if not text.strip():
         outcome.problem = "empty"
         return outcome
     index = index or get_index()

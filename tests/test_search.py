@@ -233,3 +233,11 @@ def test_only_a_province_lists_the_reason_guides_there(content):
 
     assert outcome.results
     assert all(r.url.endswith("/zhejiang/") for r in outcome.results)
+
+
+def test_the_query_is_shown_back_as_typed_but_matched_folded(content):
+    outcome = run("ＥＭＳ 快递\x00")
+
+    assert outcome.query == "ＥＭＳ 快递"
+    assert outcome.results
+    assert "ems" in {t for c in outcome.concepts for t in c.terms}
