@@ -12,6 +12,7 @@ from .models import (
     FAQ,
     CertificateType,
     Fee,
+    GuideItem,
     Holiday,
     Material,
     Notice,
@@ -147,6 +148,29 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(pk__in=feedback.flagged_pages().values("pk"))
         return queryset
+
+
+class FlaggedByReadersFilter(admin.SimpleListFilter):
+    """In every guide-item list (the stale-content view): items on pages readers found unhelpful."""
+
+    title = "读者反馈"
+    parameter_name = "reader_flagged"
+
+    def lookups(self, request, model_admin):
+        percent, minimum = feedback.review_threshold()
+        return [("yes", f"所在页面“没有帮助”≥{percent}%")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=feedback.items_on_flagged_pages(queryset.model))
+        return queryset
+
+
+# Added to whatever filters the guide-item admins define above, so the flag shows
+# next to the review-date filters without editing each admin.
+for _model, _model_admin in admin.site._registry.items():
+    if issubclass(_model, GuideItem):
+        _model_admin.list_filter = [*_model_admin.list_filter, FlaggedByReadersFilter]
 
 
 class ProblemReportInline(admin.TabularInline):

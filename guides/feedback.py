@@ -217,6 +217,15 @@ def objects_shown(feedback):
     return [(label, items) for label, items in sections if items]
 
 
+def items_on_flagged_pages(model):
+    """Return the pks of `model` rows shown on pages flagged by readers (for the stale-content view)."""
+    pks = set()
+    for page in flagged_pages():
+        for _label, items in objects_shown(page):
+            pks.update(item.pk for item in items if isinstance(item, model))
+    return pks
+
+
 def admin_url(obj):
     meta = obj._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])

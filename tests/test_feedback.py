@@ -293,3 +293,16 @@ def test_synonym_admin_add_and_change(admin_client, content):
     assert admin_client.get(reverse("admin:guides_synonymgroup_add")).status_code == HTTPStatus.OK
     group = SynonymGroup.objects.get(key="lost")
     assert admin_client.get(reverse("admin:guides_synonymgroup_change", args=[group.pk])).status_code == HTTPStatus.OK
+
+
+def test_stale_content_view_filters_items_on_pages_readers_flagged(admin_client, report, settings):
+    settings.FEEDBACK_REVIEW_THRESHOLD = (50, 1)
+    fee = Fee.objects.get(key="production-fee")
+    urgent_fee = Fee.objects.get(key="urgent-fee")  # not on the lost page
+
+    response = admin_client.get(reverse("admin:guides_fee_changelist"), {"reader_flagged": "yes"})
+
+    assert response.status_code == HTTPStatus.OK
+    shown = list(response.context["cl"].queryset)
+    assert fee in shown
+    assert urgent_fee not in shown
