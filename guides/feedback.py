@@ -103,9 +103,24 @@ def _title(url_name, kwargs):
 # ── The flood guard ────────────────────────────────────────────────────────
 
 
+def client_address(request):
+    """Return the client's address, as the load balancer saw it when one is configured.
+
+    Behind a load balancer every request comes from the balancer's address, so set
+    FEEDBACK_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"); the last entry is the
+    one our own balancer appended, which a client cannot forge.
+    """
+    header = getattr(settings, "FEEDBACK_CLIENT_IP_HEADER", "")
+    if header and request.META.get(header):
+        entries = [e.strip() for e in request.META[header].split(",") if e.strip()]
+        if entries:
+            return entries[-1]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
 def client_id(request):
     """Return a hashed client address: enough to count submissions, not to identify anyone."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
 
 

@@ -306,3 +306,28 @@ def test_stale_content_view_filters_items_on_pages_readers_flagged(admin_client,
     shown = list(response.context["cl"].queryset)
     assert fee in shown
     assert urgent_fee not in shown
+
+
+def test_open_reports_link_lists_the_reports_of_that_page(admin_client, report):
+    listing = admin_client.get(reverse("admin:guides_pagefeedback_changelist"))
+    link = reverse("admin:guides_problemreport_changelist") + f"?page__id__exact={report.page.pk}"
+    assert f'href="{link}"' in listing.text
+
+    response = admin_client.get(link)
+
+    assert response.status_code == HTTPStatus.OK
+    assert list(response.context["cl"].queryset) == [report]
+
+
+def test_behind_a_load_balancer_the_forwarded_address_is_counted(content, guide_url, settings):
+    settings.FEEDBACK_RATE_LIMIT = (1, 3600)
+    settings.FEEDBACK_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    balancer = "10.0.0.1"
+    flooder = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    neighbour = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.8")
+
+    assert post(flooder, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
+    # A forged first entry does not give the flooder a fresh allowance.
+    spoofed = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7")
+    assert post(spoofed, guide_url, helpful="yes").status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert post(neighbour, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
