@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := reference regions guide drafts
+FIXTURES += synonyms
 
 .PHONY: run test venv migrate load lint format check-migrations editor clean screenshots
 

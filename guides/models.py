@@ -6,6 +6,8 @@ situations and regions (empty means all), and may replace another item of its ki
 `guides.selectors.assemble_guide` turns these rows into the guide for one request.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -606,3 +608,115 @@ class Holiday(models.Model):
 
     def natural_key(self):
         return (self.date.isoformat(),)
+
+
+# ── Search and feedback ────────────────────────────────────────────────────
+
+
+class SynonymGroup(models.Model):
+    """Words citizens use for the same thing (丢了 / 丢失 / 遗失), kept by editors for search."""
+
+    key = models.SlugField("标识", max_length=60, unique=True, help_text="英文小写与连字符，用于导入导出。")
+    terms = models.TextField(
+        "同义词",
+        help_text="每行一个词，或用“/”“、”分隔，例如：丢了/丢失/遗失。搜索其中任何一个词，都会同时查找其他词。",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True, help_text="取消勾选后搜索不再使用这一组。")
+    history = HistoricalRecords()
+
+    objects = KeyManager()
+
+    class Meta:
+        verbose_name = "搜索同义词"
+        verbose_name_plural = "搜索同义词"
+        ordering = ["key"]
+
+    def __str__(self):
+        return " / ".join(self.term_list())
+
+    def natural_key(self):
+        return (self.key,)
+
+    def term_list(self):
+        """Return the group's distinct terms, in the order written."""
+        seen = []
+        for term in re.split(r"[\n/／、,，;；|]+", self.terms):
+            term = term.strip().lower()
+            if term and term not in seen:
+                seen.append(term)
+        return seen
+
+    def clean(self):
+        super().clean()
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError({"terms": "一组同义词至少要有两个不同的词。"})
+        too_long = [t for t in terms if len(t) > 20]
+        if too_long:
+            raise ValidationError({"terms": f"每个词不超过 20 个字：{too_long[0]}"})
+
+
+class PageFeedback(models.Model):
+    """The "这个页面有帮助吗？" answers for one page, counted."""
+
+    url = models.CharField("页面地址", max_length=500, unique=True, help_text="站内地址，例如 /guides/…/lost/。")
+    title = models.CharField("页面标题", max_length=200, blank=True)
+    yes_count = models.PositiveIntegerField("有帮助", default=0)
+    no_count = models.PositiveIntegerField("没有帮助", default=0)
+    first_at = models.DateTimeField("首次反馈", auto_now_add=True)
+    last_at = models.DateTimeField("最近反馈", auto_now=True)
+
+    class Meta:
+        verbose_name = "页面反馈"
+        verbose_name_plural = "页面反馈"
+        ordering = ["-last_at"]
+
+    def __str__(self):
+        return self.title or self.url
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def total(self):
+        return self.yes_count + self.no_count
+
+    @property
+    def no_share(self):
+        """Return the share of "没有帮助" answers (0–1), or None before any answer."""
+        return self.no_count / self.total if self.total else None
+
+
+class ProblemReport(models.Model):
+    """A citizen's "页面有误？" report, triaged by editors."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "新"
+        IN_PROGRESS = "in_progress", "处理中"
+        HANDLED = "handled", "已处理"
+        WONTFIX = "wontfix", "不处理"
+
+    page = models.ForeignKey(PageFeedback, verbose_name="页面", on_delete=models.CASCADE, related_name="reports")
+    message = models.TextField("问题描述", max_length=1000)
+    contact = models.CharField("联系方式", max_length=100, blank=True, help_text="报告人自愿留下的，只用于回复本问题。")
+    content_version = models.CharField(
+        "内容版本", max_length=40, blank=True, help_text="报告时网站内容的版本号；与当前版本不同说明此后内容改过。"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NEW)
+    editor_note = models.TextField("处理说明", blank=True, help_text="编辑内部备注：核实结果、改了什么。不对外显示。")
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    handled_by = models.ForeignKey(
+        "auth.User", verbose_name="处理人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["contact"])
+
+    class Meta:
+        verbose_name = "问题报告"
+        verbose_name_plural = "问题报告"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="guides_report_status_idx")]
+
+    def __str__(self):
+        return f"{self.page}：{self.message[:30]}"

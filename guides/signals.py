@@ -19,6 +19,7 @@ CONTENT_MODELS = [
     "Notice",
     "FAQ",
     "Holiday",
+    "SynonymGroup",
 ]
 
 

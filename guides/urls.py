@@ -9,4 +9,7 @@ urlpatterns = [
     path("guides/<slug:cert>/", views.certificate, name="certificate"),
     path("guides/<slug:cert>/<slug:situation>/", views.guide, name="guide"),
     path("guides/<slug:cert>/<slug:situation>/<slug:region>/", views.guide, name="guide_region"),
+    path("search/", views.search_page, name="search"),
+    path("feedback/", views.feedback_page, name="feedback"),
+    path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
 ]

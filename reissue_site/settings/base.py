@@ -111,6 +111,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 CONTENT_FIXTURES = ["reference", "regions", "guide", "drafts"]
+CONTENT_FIXTURES += ["synonyms"]  # search synonyms (issue 6)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
