@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_checker
 
 app_name = "guides"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("guides/<slug:cert>/", views.certificate, name="certificate"),
     path("guides/<slug:cert>/<slug:situation>/", views.guide, name="guide"),
     path("guides/<slug:cert>/<slug:situation>/<slug:region>/", views.guide, name="guide_region"),
+]
+
+urlpatterns += [
+    path("check/", views_checker.start, name="check_start"),
+    path("check/result/", views_checker.result, name="check_result"),
+    path("check/<slug:slug>/", views_checker.question, name="check_question"),
 ]
