@@ -11,6 +11,7 @@ them in the canonical order and drops anything unknown or no longer relevant, so
 shared, bookmarked or refreshed URL always reproduces the same page.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -38,6 +39,7 @@ DATE_FUTURE_LIMIT = timedelta(days=366)
 # A form posts back `asked=<slug>`, so an empty answer to the question just asked is
 # an error, while the first visit to a question is not.
 ASKED = "asked"
+DATE_PATTERN = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,14 @@ class InvalidAnswer(ValueError):
     pass
 
 
-def parse_date(raw, today=None):
+def parse_date(raw):
     """Parse a YYYY-MM-DD date that is a real day; the window check is the caller's."""
+    match = DATE_PATTERN.fullmatch(raw)
     try:
-        year, month, day = (int(part) for part in raw.split("-"))
-        return date(year, month, day)
-    except (ValueError, TypeError, OverflowError):
+        if match is None:
+            raise ValueError(raw)
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
         raise InvalidAnswer("请输入一个真实存在的日期，例如 2026-12-01。") from None
 
 
@@ -326,7 +330,9 @@ def run_checker(params, catalogue, today, include_drafts=False):
                 validate(value)
         except InvalidAnswer as error:
             raise _Stop(Problem(question, "invalid", str(error), raw[:40])) from None
-        state.answers.append(Answer(question, value, raw))
+        # Store the canonical spelling (2026-12-01, not 2026-12-1) so the URL has one form.
+        canonical = value.isoformat() if question.kind == "date" else raw
+        state.answers.append(Answer(question, value, canonical))
         return value
 
     try:
