@@ -92,7 +92,8 @@ def parse_date(raw):
             raise ValueError(raw)
         return date(*(int(part) for part in match.groups()))
     except ValueError:
-        raise InvalidAnswer("请输入一个真实存在的日期，例如 2026-12-01。") from None
+        # A browser's date field cannot show an impossible date, so say what was entered.
+        raise InvalidAnswer(f"请输入一个真实存在的日期，例如 2026-12-01（您输入的是：{raw[:20]}）。") from None
 
 
 @dataclass(frozen=True)
