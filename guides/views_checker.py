@@ -138,7 +138,8 @@ def _render_question(request, state, current, problem=None, skipped=False):
         raw = answer.raw if answer else ""
     if current.kind == "date" and not raw:
         raw = timezone.localdate().isoformat()
-    previous = [q for q in state.questions() if q.slug != current.slug]
+    slugs = [q.slug for q in state.questions()]
+    previous = state.questions()[: slugs.index(current.slug)] if current.slug in slugs else state.questions()
     back_url = question_url(state, previous[-1].slug) if previous else reverse("guides:check_start")
     context = {
         "question": current,

@@ -99,6 +99,7 @@ def test_click_through_to_the_personal_guide_and_change_an_answer(browser, site,
     for expected in ["原发证机关出具的转出函件", "异地补办前确认两件事", "书面情况说明", "120–450 元", "预计哪天办好"]:
         assert expected in body
     page.screenshot(path=ARTIFACTS / f"checker-outcome-360-{'js' if js else 'nojs'}.png", full_page=True)
+    page.screenshot(path=ARTIFACTS / "checker-outcome-360.png")  # the first screenful, for the docs
     shared = page.url
     # 更改: go in person instead; the outcome comes back without the express fee.
     page.locator('a[data-change="delivery"]').click()
