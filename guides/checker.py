@@ -184,6 +184,7 @@ class Facts:
     urgent: str
     delivery: str
     submit_on: date
+    confirmed: frozenset = frozenset()  # keys of the preconditions answered "yes"
 
     @property
     def cross_province(self):
@@ -352,6 +353,14 @@ def run_checker(params, catalogue, today, include_drafts=False):
         living_in = catalogue.region_by_code(ask(province_question(catalogue, "living-in")))
         urgent = ask(URGENT_QUESTION) if catalogue.situation(URGENT) else NOT_URGENT
         delivery = ask(DELIVERY_QUESTION)
+        # Preconditions limited to a province or a circumstance (异地, 加急) can only be
+        # asked once those are known.
+        situations = situations_for(catalogue, reason, issued_in != living_in, urgent != NOT_URGENT)
+        request = GuideRequest(cert, situations, living_in, today, include_drafts)
+        for precondition in applicable_items(Precondition, request):
+            if precondition.key not in used and ask(_yes_no(precondition)) == NO:
+                state.outcome = precondition_outcome(precondition)
+                return _finish(state)
         submit_on = ask(DATE_QUESTION, validate=lambda d: check_date_window(d, today))
     except _Stop as stop:
         state.problem = stop.args[0]
@@ -362,7 +371,8 @@ def run_checker(params, catalogue, today, include_drafts=False):
             if slug not in used and _getlist(params, slug) and _getlist(params, slug)[-1]
         }
         return state
-    state.facts = Facts(cert, reason, issued_in, living_in, urgent, delivery, submit_on)
+    confirmed = frozenset(a.question.slug for a in state.answers if a.question.precondition)
+    state.facts = Facts(cert, reason, issued_in, living_in, urgent, delivery, submit_on, confirmed)
     state.outcome = Outcome("guide", f"{cert.short_name}{reason.title}：您的办理指南")
     return _finish(state)
 
@@ -443,17 +453,30 @@ class PersonalGuide:
     def unknown_years(self):
         return sorted({year for d in self.dates for year in d.unknown_years})
 
+    @property
+    def confirmed(self):
+        return [p for p in self.guide.preconditions if p.key in self.facts.confirmed]
 
-def personal_guide(facts, catalogue, calendar, include_drafts=False):
-    """Return the assembled guide for the answers, with its date range and fee estimate."""
-    situations = {facts.reason}
-    for slug, applies in ((CROSS_PROVINCE, facts.cross_province), (URGENT, facts.is_urgent)):
+    @property
+    def unconfirmed(self):
+        """Preconditions in the guide that were not asked (e.g. in effect only from the submission date)."""
+        return [p for p in self.guide.preconditions if p.key not in self.facts.confirmed]
+
+
+def situations_for(catalogue, reason, cross_province, urgent):
+    """Return the reason plus the circumstances (异地, 加急) that hold, as the content names them."""
+    situations = {reason}
+    for slug, applies in ((CROSS_PROVINCE, cross_province), (URGENT, urgent)):
         situation = catalogue.situation(slug)
         if applies and situation:
             situations.add(situation)
-    request = GuideRequest(
-        facts.certificate_type, frozenset(situations), facts.living_in, facts.submit_on, include_drafts
-    )
+    return frozenset(situations)
+
+
+def personal_guide(facts, catalogue, calendar, include_drafts=False):
+    """Return the assembled guide for the answers, with its date range and fee estimate."""
+    situations = situations_for(catalogue, facts.reason, facts.cross_province, facts.is_urgent)
+    request = GuideRequest(facts.certificate_type, situations, facts.living_in, facts.submit_on, include_drafts)
     guide = assemble_guide(request, all_reasons=catalogue.reasons)
     dates = []
     for item in guide.processing_times:

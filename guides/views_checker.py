@@ -53,9 +53,9 @@ def _state(request):
 
 @require_GET
 def start(request):
-    return _noindex(
-        render(request, "guides/checker/start.html", {"first_url": reverse("guides:check_question", args=["cert"])})
-    )
+    # The start page is the checker's front door: indexed, unlike the questions and outcomes.
+    first_url = reverse("guides:check_question", args=["cert"])
+    return render(request, "guides/checker/start.html", {"first_url": first_url})
 
 
 @require_GET

@@ -152,7 +152,9 @@ def test_start_page_and_home_link(client, content):
     start = client.get(reverse("guides:check_start"))
     assert start.status_code == HTTPStatus.OK
     assert "开始" in text(start)
-    assert start["X-Robots-Tag"].startswith("noindex")
+    assert "X-Robots-Tag" not in start  # the front door is indexed; questions and outcomes are not
+    assert "noindex" not in start.content.decode()
+    assert client.get(question_url("cert"))["X-Robots-Tag"].startswith("noindex")
 
 
 def test_walk_the_flow_one_page_at_a_time(client, content):
@@ -426,3 +428,27 @@ def test_back_link_goes_to_the_previous_question_even_when_changing_an_answer(cl
     back = re.search(r'<a class="back-link no-print" href="([^"]+)"', page).group(1)
     assert urlsplit(back).path == reverse("guides:check_question", args=["issued-in"])
     assert "第 7 题" in page
+
+
+def test_a_province_limited_precondition_is_asked_once_the_province_is_known(client, content):
+    from guides.models import Region
+
+    precondition = Precondition.objects.create(
+        key="guangdong-only-check",
+        statement="示例：仅在广东适用的条件",
+        question="示例：您满足广东的这个条件吗？",
+        if_not="contact",
+        if_not_advice="请联系广东的办理机构。",
+        order=50,
+    )
+    precondition.regions.set([Region.objects.get(code=GUANGDONG)])
+    # Living in 北京: never asked, and the outcome does not claim it was confirmed.
+    page = text(client.get(result_url(**full_answers(**{"living-in": BEIJING}))))
+    assert precondition.statement not in page
+    # Living in 广东: asked after the delivery question, before the date.
+    response = client.get(result_url(**full_answers()))
+    error_page(response, precondition.key)
+    response = client.get(result_url(**full_answers(**{precondition.key: "yes"})), follow=True)
+    assert "您已确认" in text(response) and precondition.statement in text(response)
+    response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
+    assert "<h1>请先联系发证机关</h1>" in text(response)
