@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import checker
 from .catalogue import get_catalogue
@@ -51,14 +51,14 @@ def _state(request):
     return checker.run_checker(request.GET, get_catalogue(), timezone.localdate())
 
 
-@require_GET
+@require_safe
 def start(request):
     # The start page is the checker's front door: indexed, unlike the questions and outcomes.
     first_url = reverse("guides:check_question", args=["cert"])
     return render(request, "guides/checker/start.html", {"first_url": first_url})
 
 
-@require_GET
+@require_safe
 def question(request, slug):
     state = _state(request)
     asked = request.GET.get(checker.ASKED) == slug
@@ -83,7 +83,7 @@ def question(request, slug):
     return _render_question(request, state, current, problem if show_error else None)
 
 
-@require_GET
+@require_safe
 def result(request):
     state = _state(request)
     if state.problem:

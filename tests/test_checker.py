@@ -155,6 +155,8 @@ def test_start_page_and_home_link(client, content):
     assert "X-Robots-Tag" not in start  # the front door is indexed; questions and outcomes are not
     assert "noindex" not in start.content.decode()
     assert client.get(question_url("cert"))["X-Robots-Tag"].startswith("noindex")
+    assert client.head(reverse("guides:check_start")).status_code == HTTPStatus.OK
+    assert client.post(reverse("guides:check_result")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
 def test_walk_the_flow_one_page_at_a_time(client, content):
