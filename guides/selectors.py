@@ -138,3 +138,14 @@ def assemble_guide(request, all_reasons=None):
         notices=_items(Notice, request, all_reasons),
         faqs=_items(FAQ, request, all_reasons),
     )
+
+
+def applicable_items(model, request):
+    """Return the applicable items of one kind for `request`, which must name its reason.
+
+    The checker asks one question per applicable precondition without assembling
+    the whole guide.
+    """
+    if request.on is None or not request.reasons:
+        raise ValueError("applicable_items needs a date and a reason")
+    return _items(model, request, request.reasons)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_checker
 
 app_name = "guides"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("feedback/", views.feedback_page, name="feedback"),
     path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
+]
+
+urlpatterns += [
+    path("check/", views_checker.start, name="check_start"),
+    path("check/result/", views_checker.result, name="check_result"),
+    path("check/<slug:slug>/", views_checker.question, name="check_question"),
 ]

@@ -1,0 +1,155 @@
+"""Checker pages: the start page, one page per question, and the outcome.
+
+Every page is a GET whose answers are all in the query string (no session, no
+cookie). Pages redirect to their canonical URL, re-ask a question whose answer is
+missing or bad with an error summary, and are never indexed.
+"""
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
+
+from . import checker
+from .catalogue import get_catalogue
+from .workdays import WorkCalendar
+
+NOINDEX = "noindex, nofollow"
+
+
+def _noindex(response):
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+def _url(name, query, *args):
+    url = reverse(name, args=args)
+    return f"{url}?{query}" if query else url
+
+
+def question_url(state, slug, **kwargs):
+    return _url("guides:check_question", state.query(**kwargs), slug)
+
+
+def _next_url(state):
+    """Return where the flow goes from here: the question to ask, or the outcome."""
+    if state.problem:
+        return question_url(state, state.problem.question.slug)
+    return _url("guides:check_result", state.query())
+
+
+def _canonical(request, state, name, *args):
+    """Return a redirect when the query is not already canonical (order, unknown parameters)."""
+    wanted = state.query()
+    if request.GET.urlencode() != wanted:
+        return _noindex(redirect(_url(name, wanted, *args)))
+    return None
+
+
+def _state(request):
+    return checker.run_checker(request.GET, get_catalogue(), timezone.localdate())
+
+
+@require_safe
+def start(request):
+    # The start page is the checker's front door: indexed, unlike the questions and outcomes.
+    first_url = reverse("guides:check_question", args=["cert"])
+    return render(request, "guides/checker/start.html", {"first_url": first_url})
+
+
+@require_safe
+def question(request, slug):
+    state = _state(request)
+    asked = request.GET.get(checker.ASKED) == slug
+    current = state.question(slug)
+    if current is None:
+        if state.problem and slug in state.order:
+            # Jumping ahead past an unanswered question: ask it, and say why.
+            return _render_question(request, state, state.problem.question, state.problem, skipped=True)
+        # Not a question of this flow: go where the flow is.
+        return _noindex(redirect(_next_url(state)))
+    is_problem = state.problem is not None and state.problem.question.slug == slug
+    if not is_problem:
+        if asked:
+            return _noindex(redirect(_next_url(state)))
+        return _canonical(request, state, "guides:check_question", slug) or _render_question(request, state, current)
+    problem = state.problem
+    show_error = problem.kind != "missing" or asked
+    if not asked and not show_error:
+        response = _canonical(request, state, "guides:check_question", slug)
+        if response:
+            return response
+    return _render_question(request, state, current, problem if show_error else None)
+
+
+@require_safe
+def result(request):
+    state = _state(request)
+    if state.problem:
+        # Asking for the outcome with a question skipped or answered wrongly:
+        # re-ask that question here, with the reason.
+        return _render_question(request, state, state.problem.question, state.problem, skipped=True)
+    response = _canonical(request, state, "guides:check_result")
+    if response:
+        return response
+    catalogue = get_catalogue()
+    context = {
+        "state": state,
+        "outcome": state.outcome,
+        "summary": _summary(state),
+        "restart_url": reverse("guides:check_start"),
+        "share_url": request.build_absolute_uri(_url("guides:check_result", state.query())),
+        "today": timezone.localdate(),
+    }
+    if state.outcome.is_guide:
+        context["personal"] = checker.personal_guide(state.facts, catalogue, WorkCalendar.from_database())
+        return _noindex(render(request, "guides/checker/outcome.html", context))
+    if state.outcome.kind == "electronic" and state.outcome.precondition:
+        # 查不到电子证书？ Answer "yes, I need paper" and carry on with the flow.
+        key = state.outcome.precondition.key
+        query = urlencode([*state.params(override=(key, checker.YES)), (checker.ASKED, key)])
+        context["paper_anyway_url"] = _url("guides:check_question", query, key)
+    context["certificate_type"] = catalogue.certificate_type(state.value("cert"))
+    return _noindex(render(request, "guides/checker/stop.html", context))
+
+
+def _summary(state):
+    return [
+        {
+            "label": answer.question.summary_label,
+            "value": answer.display,
+            "change_url": question_url(state, answer.question.slug) + f"#{answer.question.field_id}",
+            "slug": answer.question.slug,
+        }
+        for answer in state.answers
+    ]
+
+
+def _render_question(request, state, current, problem=None, skipped=False):
+    message = None
+    if problem:
+        message = problem.message
+        if skipped and problem.kind == "missing":
+            message = f"请先回答这个问题。{problem.message}"
+    raw = problem.raw if problem else ""
+    if not raw:
+        answer = state.answer(current.slug)
+        raw = answer.raw if answer else ""
+    if current.kind == "date" and not raw:
+        raw = timezone.localdate().isoformat()
+    slugs = [q.slug for q in state.questions()]
+    previous = state.questions()[: slugs.index(current.slug)] if current.slug in slugs else state.questions()
+    back_url = question_url(state, previous[-1].slug) if previous else reverse("guides:check_start")
+    context = {
+        "question": current,
+        "error": message,
+        "value": raw,
+        "hidden": state.params(without=current.slug),
+        "action": reverse("guides:check_question", args=[current.slug]),
+        "back_url": back_url,
+        "restart_url": reverse("guides:check_start"),
+        "asked": checker.ASKED,
+        "number": len(previous) + 1,
+    }
+    return _noindex(render(request, "guides/checker/question.html", context))

@@ -1,0 +1,100 @@
+"""Chinese working days: the State Council schedule, editors' corrections, and a fallback.
+
+Three sources, in order of precedence:
+
+1. `Holiday` rows entered by editors in admin (a holiday, or a weekend make-up workday);
+2. the `chinese-calendar` package, which knows the schedule up to the last year it shipped;
+3. for a year neither knows, Monday–Friday — and the answer says that year's schedule
+   is not entered yet, so the page can warn the reader.
+
+A year counts as known to the editors as soon as it has one `Holiday` row: the
+State Council publishes a whole year at once, so an editor enters the whole year.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
+from django.core.cache import cache as django_cache
+
+from .content_version import get_content_version
+from .models import Holiday
+
+# Far enough for the longest processing time plus a submission date a year ahead.
+MAX_WORKDAYS = 400
+
+
+@dataclass(frozen=True)
+class WorkdayCount:
+    """The date reached, and the years counted Monday–Friday for want of a schedule."""
+
+    start: date
+    days: int
+    end: date
+    unknown_years: tuple = field(default=())
+
+    @property
+    def is_estimate(self):
+        return bool(self.unknown_years)
+
+
+@cache
+def library_knows(year):
+    """Return True when `chinese-calendar` has the State Council schedule for `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class WorkCalendar:
+    """Answer "is this a working day?" from editors' rows, the library, then the weekday."""
+
+    def __init__(self, overrides=None):
+        # {date: is_workday} from Holiday rows
+        self.overrides = dict(overrides or {})
+        self.editor_years = frozenset(d.year for d in self.overrides)
+
+    @classmethod
+    def from_database(cls):
+        """Return a calendar with every `Holiday` row, cached per content version."""
+        key = f"workdays:holidays:{get_content_version()}"
+        overrides = django_cache.get(key)
+        if overrides is None:
+            overrides = dict(Holiday.objects.values_list("date", "is_workday"))
+            django_cache.set(key, overrides, timeout=60 * 60 * 24)
+        return cls(overrides)
+
+    def knows(self, year):
+        return year in self.editor_years or library_knows(year)
+
+    def is_workday(self, day):
+        if day in self.overrides:
+            return self.overrides[day]
+        if library_knows(day.year):
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def add_workdays(self, start, days):
+        """Return the `days`-th working day after `start` (the day after submission is day one)."""
+        if days < 0 or days > MAX_WORKDAYS:
+            raise ValueError(f"days must be between 0 and {MAX_WORKDAYS}")
+        day = start
+        unknown = set()
+        remaining = days
+        while remaining:
+            day += timedelta(days=1)
+            # A weekend in an unknown year may still be a make-up workday, so any
+            # day looked at, not only the days counted, makes the answer an estimate.
+            if not self.knows(day.year):
+                unknown.add(day.year)
+            if self.is_workday(day):
+                remaining -= 1
+        return WorkdayCount(start=start, days=days, end=day, unknown_years=tuple(sorted(unknown)))
+
+
+def add_workdays(start, days, calendar=None):
+    """Return the `WorkdayCount` for `days` working days after `start`."""
+    return (calendar or WorkCalendar.from_database()).add_workdays(start, days)

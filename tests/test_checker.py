@@ -1,0 +1,456 @@
+"""The situation checker: the flow, stateless URLs, bad input, and every path from the real fixtures."""
+
+import itertools
+import re
+from datetime import date, timedelta
+from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from guides import checker
+from guides.catalogue import get_catalogue
+from guides.models import Holiday, Precondition
+
+pytestmark = pytest.mark.django_db
+
+BEIJING, GUANGDONG = "110000", "440000"
+
+
+def result_url(**answers):
+    return f"{reverse('guides:check_result')}?{urlencode(answers)}"
+
+
+def question_url(slug, **answers):
+    return f"{reverse('guides:check_question', args=[slug])}?{urlencode(answers)}"
+
+
+def today():
+    return timezone.localdate()
+
+
+def full_answers(**overrides):
+    """Answers for 职称证书, lost, eligible, 北京 → 广东, urgent, mailing, today."""
+    answers = {
+        "cert": "professional-title",
+        "reason": "lost",
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "issued-in": BEIJING,
+        "living-in": GUANGDONG,
+        "urgent": "title-review",
+        "delivery": "mail",
+        "date": today().isoformat(),
+    }
+    answers.update(overrides)
+    return {k: v for k, v in answers.items() if v is not None}
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+# ── the new user of the issue's "done when" ─────────────────────────────────
+
+
+def test_lost_title_certificate_beijing_to_guangdong_urgent_by_mail(client, content):
+    response = client.get(result_url(**full_answers()))
+    assert response.status_code == HTTPStatus.OK
+    page = text(response)
+    assert "职称证书遗失补办" in page
+    # materials: the loss notice, the urgent ones, and the cross-province transfer letter
+    for material in ["《证书遗失声明》刊登证明", "书面情况说明", "第三方证明材料", "原发证机关出具的转出函件"]:
+        assert material in page
+    assert "异地补办前确认两件事" in page  # the cross-province caveat
+    assert "广东省" in page and "北京市" in page
+    # fees: 工本费 20–50, 登报费 100–300, urgent up to 2 × 50 = 100, express by weight
+    assert "120–450 元" in page
+    assert "快递服务费（按实际重量计算）" in page
+    assert "预计哪天办好" in page
+    assert response["X-Robots-Tag"].startswith("noindex")
+    assert '<meta name="robots" content="noindex' in page
+
+
+def test_outcome_summary_has_a_change_link_for_every_answer(client, content):
+    answers = full_answers()
+    page = text(client.get(result_url(**answers)))
+    assert "您的回答" in page
+    for slug in answers:
+        assert f'data-change="{slug}"' in page
+    assert "重新开始" in page
+
+
+def test_in_person_drops_the_express_fee_and_the_mail_channel(client, content):
+    page = text(client.get(result_url(**full_answers(delivery="in-person", urgent="no"))))
+    assert "120–350 元" in page
+    assert "快递服务费（现场领取，不产生此项）" in page
+    assert "EMS 到付件" not in page
+    assert "受理回执单" in page
+
+
+def test_same_province_is_not_cross_province(client, content):
+    page = text(client.get(result_url(**full_answers(**{"living-in": BEIJING}))))
+    assert "原发证机关出具的转出函件" not in page
+    assert "异地补办前确认两件事" not in page
+
+
+# ── routing to other outcomes ───────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("answers", "title"),
+    [
+        ({"reason": "changed"}, "请先办理证书信息变更"),
+        ({"reason": "revoked"}, "被收回或注销的证书不能补办"),
+        ({"not-deliberately-destroyed": "no"}, "您的证书不能补办"),
+        ({"identity-unchanged": "no"}, "请先办理证书信息变更"),
+        ({"still-valid": "no"}, "请先办理证书续期"),
+        ({"cert": "professional-qualification", "paper-certificate-needed": "no"}, "您可以直接下载电子证书"),
+    ],
+)
+def test_routes_to_its_own_outcome(client, content, answers, title):
+    response = client.get(result_url(**full_answers(**answers)), follow=True)
+    assert response.status_code == HTTPStatus.OK
+    page = text(response)
+    assert f"<h1>{title}</h1>" in page
+    assert "下一步怎么做" in page
+    assert "您的回答" in page
+    # the answers after the outcome's question are dropped from the canonical URL
+    assert "delivery=" not in response.redirect_chain[-1][0]
+
+
+def test_electronic_outcome_offers_to_carry_on_with_paper(client, content):
+    response = client.get(
+        result_url(**full_answers(cert="professional-qualification", **{"paper-certificate-needed": "no"})),
+        follow=True,
+    )
+    link = re.search(r'href="([^"]+)">继续办理纸质证书补办', response.content.decode()).group(1)
+    response = client.get(link.replace("&amp;", "&"), follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "您的证书是在哪个省份发的？" in text(response)
+
+
+def test_electronic_question_only_for_certificates_the_content_limits_it_to(client, content):
+    response = client.get(result_url(**full_answers(cert="professional-title", **{"paper-certificate-needed": "no"})))
+    assert response.status_code == HTTPStatus.FOUND  # the answer is dropped: it is not a question here
+    assert "paper-certificate-needed" not in response["Location"]
+    page = error_page(
+        client.get(result_url(**full_answers(cert="professional-qualification"))), "paper-certificate-needed"
+    )
+    assert "您需要纸质证书吗" in page
+
+
+# ── the flow, one question per page ─────────────────────────────────────────
+
+
+def test_start_page_and_home_link(client, content):
+    home = text(client.get(reverse("guides:home")))
+    assert f'href="{reverse("guides:check_start")}"' in home
+    start = client.get(reverse("guides:check_start"))
+    assert start.status_code == HTTPStatus.OK
+    assert "开始" in text(start)
+    assert "X-Robots-Tag" not in start  # the front door is indexed; questions and outcomes are not
+    assert "noindex" not in start.content.decode()
+    assert client.get(question_url("cert"))["X-Robots-Tag"].startswith("noindex")
+    assert client.head(reverse("guides:check_start")).status_code == HTTPStatus.OK
+    assert client.post(reverse("guides:check_result")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_walk_the_flow_one_page_at_a_time(client, content):
+    """Submit each question's form as a browser would, following the redirects."""
+    want = full_answers()
+    url = question_url("cert")
+    asked = []
+    for _ in range(20):
+        response = client.get(url)
+        if response.status_code == HTTPStatus.FOUND:
+            url = response["Location"]
+            continue
+        assert response.status_code == HTTPStatus.OK
+        page = response.content.decode()
+        if "您的回答" in page:
+            break
+        form = re.search(r'<form method="get" action="([^"]+)"', page).group(1)
+        hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
+        slug = dict(hidden)[checker.ASKED]
+        asked.append(slug)
+        assert page.count("<h1") == 1
+        url = f"{form}?{urlencode([*hidden, (slug, want[slug])])}"
+    assert asked == list(want)
+    assert urlsplit(url).path == reverse("guides:check_result")
+    assert parse_qsl(urlsplit(url).query) == list(want.items())
+
+
+def test_questions_come_from_the_content(client, content):
+    precondition = Precondition.objects.create(
+        key="not-revoked-elsewhere",
+        statement="证书没有在其他地方办理过补办",
+        question="您之前没有申请过这本证书的补办吗？",
+        if_not="contact",
+        if_not_advice="请先联系发证机关确认之前的申请。",
+        order=35,
+    )
+    response = client.get(question_url("issued-in", **full_answers()), follow=True)
+    page = text(response)
+    assert precondition.question in page
+    assert "第 6 题" in page  # after cert, reason and the three existing preconditions
+    response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
+    assert "<h1>请先联系发证机关</h1>" in text(response)
+
+
+# ── stateless, canonical URLs ───────────────────────────────────────────────
+
+
+def test_unknown_parameters_are_dropped_and_order_is_canonical(client, content):
+    answers = full_answers()
+    shuffled = list(reversed(answers.items())) + [("utm_source", "wechat"), ("x", "1")]
+    response = client.get(f"{reverse('guides:check_result')}?{urlencode(shuffled)}")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == result_url(**answers)
+    assert client.get(response["Location"]).status_code == HTTPStatus.OK
+
+
+def test_the_same_url_gives_the_same_page_without_cookies(client, content):
+    url = result_url(**full_answers())
+    first = client.get(url).content
+    client.cookies.clear()
+    second = client.get(url)
+    assert second.content == first
+    assert not second.cookies
+
+
+def test_change_link_returns_to_the_outcome(client, content):
+    answers = full_answers()
+    page = client.get(result_url(**answers)).content.decode()
+    change = re.search(r'href="([^"]+)" data-change="delivery"', page).group(1).replace("&amp;", "&")
+    question = client.get(change)
+    assert question.status_code == HTTPStatus.OK
+    assert re.search(r'value="mail"[^>]* checked', question.content.decode())
+    answers["delivery"] = "in-person"
+    submitted = question_url("delivery", **answers, asked="delivery")
+    response = client.get(submitted)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == result_url(**answers)
+
+
+# ── bad input re-asks the right question ────────────────────────────────────
+
+
+def error_page(response, slug):
+    page = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert re.search(r"<title>错误：", page)
+    assert f'href="#f-{slug}"' in page
+    assert f'id="f-{slug}"' in page
+    return page
+
+
+@pytest.mark.parametrize(
+    ("slug", "bad"),
+    [
+        ("cert", "no-such-certificate"),
+        ("reason", "stolen"),
+        ("identity-unchanged", "maybe"),
+        ("issued-in", "999999"),
+        ("living-in", "110001"),
+        ("urgent", "very"),
+        ("delivery", "pigeon"),
+        ("date", "2026-02-30"),
+        ("date", "tomorrow"),
+        ("date", (date.today() + timedelta(days=3 * 365)).isoformat()),
+        ("date", "1999-01-01"),
+        ("date", "99999-01-01"),
+    ],
+)
+def test_bad_answer_re_asks_its_question_with_an_error(client, content, slug, bad):
+    response = client.get(result_url(**full_answers(**{slug: bad})))
+    error_page(response, slug)
+
+
+def test_contradictory_answers_re_ask_the_question(client, content):
+    url = result_url(**full_answers()) + "&urgent=no"
+    page = error_page(client.get(url), "urgent")
+    assert "互相矛盾" in page
+
+
+def test_skipped_question_is_asked_with_an_error(client, content):
+    response = client.get(result_url(**full_answers(**{"issued-in": None})))
+    page = error_page(response, "issued-in")
+    assert "请先回答这个问题" in page
+    response = client.get(question_url("delivery", cert="professional-title", reason="lost"))
+    error_page(response, "not-deliberately-destroyed")
+
+
+def test_submitting_without_an_answer_is_an_error(client, content):
+    response = client.get(question_url("cert", asked="cert"))
+    page = error_page(response, "cert")
+    assert "请选择证书类型" in page
+
+
+def test_first_visit_to_a_question_has_no_error(client, content):
+    response = client.get(question_url("cert"))
+    assert response.status_code == HTTPStatus.OK
+    assert "错误：" not in response.content.decode().split("</title>")[0]
+    assert "error-summary" not in response.content.decode()
+
+
+def test_date_defaults_to_today(client, content):
+    answers = full_answers(date=None)
+    response = client.get(question_url("date", **answers))
+    assert f'value="{today().isoformat()}"' in response.content.decode()
+
+
+# ── dates and holidays on the page ──────────────────────────────────────────
+
+
+def skip_unless_accepted(day):
+    """The checker accepts submission dates near today; these tests use fixed real dates."""
+    if not today() - checker.DATE_PAST_LIMIT <= day <= today() + checker.DATE_FUTURE_LIMIT:
+        pytest.skip(f"{day} is outside the submission dates the checker accepts today")
+
+
+def test_december_submission_warns_about_the_unknown_year_until_editors_enter_it(client, content):
+    skip_unless_accepted(date(2026, 12, 21))
+    url = result_url(**full_answers(date="2026-12-21"))
+    page = text(client.get(url))
+    assert "2027 年的节假日安排尚未录入" in page
+    # 15 working days after Mon 21 Dec 2026, Mon–Fri counted: Mon 11 Jan 2027
+    assert "2027年1月11日" in page
+    Holiday.objects.create(date=date(2027, 1, 1), name="元旦")
+    page = text(client.get(url))
+    assert "节假日安排尚未录入" not in page
+    assert "2027年1月12日" in page
+
+
+# ── every path, from the real fixtures ──────────────────────────────────────
+
+OUTCOME_SECTIONS = {
+    "guide": ["预计哪天办好", "大约花多少钱", "要准备的材料", "怎么办", "在哪里办、找谁问", "您的回答", "重新开始"],
+    "stop": ["下一步怎么做", "12333", "您的回答", "重新开始"],
+}
+
+
+def all_paths(catalogue):
+    """Yield (answers, expected outcome kind) for every combination of answers."""
+    preconditions = {
+        cert.slug: list(
+            Precondition.objects.published()
+            .applicable_to(cert, [catalogue.situation("lost")], None)
+            .order_by("order", "pk")
+        )
+        for cert in catalogue.certificate_types
+    }
+    base = {"urgent": None, "delivery": None, "date": today().isoformat()}
+    for cert in catalogue.certificate_types:
+        for reason in [r.slug for r in catalogue.reasons] + [checker.CHANGED, checker.REVOKED]:
+            pres = preconditions[cert.slug]
+            for replies in itertools.product(["yes", "no"], repeat=len(pres)):
+                for living, urgent, delivery in itertools.product(
+                    [BEIJING, GUANGDONG], ["no", "title-review", "other"], ["mail", "in-person"]
+                ):
+                    answers = {"cert": cert.slug, "reason": reason}
+                    answers.update({p.key: r for p, r in zip(pres, replies, strict=True)})
+                    answers.update(base, **{"issued-in": BEIJING, "living-in": living})
+                    answers.update(urgent=urgent, delivery=delivery)
+                    if reason == checker.CHANGED:
+                        expected = "change"
+                    elif reason == checker.REVOKED:
+                        expected = "ineligible"
+                    else:
+                        failed = next((p for p, r in zip(pres, replies, strict=True) if r == "no"), None)
+                        expected = failed.if_not if failed else "guide"
+                    yield answers, expected
+                if reason in (checker.CHANGED, checker.REVOKED):
+                    break  # later answers are dropped: one path is enough
+            # reasons outside the content end before the preconditions
+
+
+def test_every_path_ends_in_a_complete_outcome_page(client, content):
+    catalogue = get_catalogue()
+    seen = set()
+    counts = {}
+    for answers, expected in all_paths(catalogue):
+        response = client.get(result_url(**answers), follow=True)
+        assert response.status_code == HTTPStatus.OK, answers
+        page = response.content.decode()
+        assert f"outcome--{expected}" in page, (answers, expected)
+        for section in OUTCOME_SECTIONS["guide" if expected == "guide" else "stop"]:
+            assert section in page, (answers, section)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else result_url(**answers)
+        seen.add(final)
+        counts[expected] = counts.get(expected, 0) + 1
+    total = sum(counts.values())
+    print(f"\nchecker paths walked: {total}, distinct outcome URLs: {len(seen)}, by outcome: {counts}")
+    assert counts["guide"] == 3 * 2 * 2 * 3 * 2
+    assert set(counts) == {"guide", "ineligible", "change", "renew", "electronic"}
+
+
+# ── queries and editors ─────────────────────────────────────────────────────
+
+
+def count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(queries)
+
+
+def test_query_counts_are_small_and_constant(client, content):
+    outcome = result_url(**full_answers())
+    question = question_url("issued-in", **full_answers())
+    cold = count_queries(client, outcome)
+    warm = count_queries(client, outcome)
+    question_warm = count_queries(client, question)
+    print(f"\noutcome queries cold={cold} warm={warm}; question page warm={question_warm}")
+    # warm: 1 for the preconditions asked + 8 for the guide (one per item kind, plus channels)
+    assert warm <= 10
+    assert question_warm <= 2
+
+
+def test_adding_2027_holidays_in_admin_changes_the_answer(admin_client, content):
+    skip_unless_accepted(date(2026, 12, 21))
+    url = result_url(**full_answers(date="2026-12-21"))
+    assert "2027年1月11日" in text(admin_client.get(url))
+    response = admin_client.post(
+        reverse("admin:guides_holiday_add"), {"date": "2027-01-01", "name": "元旦", "is_workday": ""}
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
+    page = text(admin_client.get(url))
+    assert "2027年1月12日" in page
+    assert "节假日安排尚未录入" not in page
+
+
+def test_back_link_goes_to_the_previous_question_even_when_changing_an_answer(client, content):
+    page = client.get(question_url("living-in", **full_answers())).content.decode()
+    back = re.search(r'<a class="back-link no-print" href="([^"]+)"', page).group(1)
+    assert urlsplit(back).path == reverse("guides:check_question", args=["issued-in"])
+    assert "第 7 题" in page
+
+
+def test_a_province_limited_precondition_is_asked_once_the_province_is_known(client, content):
+    from guides.models import Region
+
+    precondition = Precondition.objects.create(
+        key="guangdong-only-check",
+        statement="示例：仅在广东适用的条件",
+        question="示例：您满足广东的这个条件吗？",
+        if_not="contact",
+        if_not_advice="请联系广东的办理机构。",
+        order=50,
+    )
+    precondition.regions.set([Region.objects.get(code=GUANGDONG)])
+    # Living in 北京: never asked, and the outcome does not claim it was confirmed.
+    page = text(client.get(result_url(**full_answers(**{"living-in": BEIJING}))))
+    assert precondition.statement not in page
+    # Living in 广东: asked after the delivery question, before the date.
+    response = client.get(result_url(**full_answers()))
+    error_page(response, precondition.key)
+    response = client.get(result_url(**full_answers(**{precondition.key: "yes"})), follow=True)
+    assert "您已确认" in text(response) and precondition.statement in text(response)
+    response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
+    assert "<h1>请先联系发证机关</h1>" in text(response)

@@ -1,0 +1,109 @@
+"""Fee estimates: itemised lines, a min–max total in 元, Decimal arithmetic, and the checker's use."""
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from guides.fees import estimate_fees
+from guides.models import Fee
+
+
+def fee(name="费用", min_amount=None, max_amount=None, **kwargs):
+    def dec(value):
+        return None if value is None else Decimal(value)
+
+    return Fee(key=name, name=name, min_amount=dec(min_amount), max_amount=dec(max_amount), **kwargs)
+
+
+PRODUCTION = dict(name="工本费", min_amount="20.00", max_amount="50.00", counts_as_regular=True)
+NEWSPAPER = dict(name="登报费", min_amount="100.00", max_amount="300.00")
+EXPRESS = dict(name="快递服务费", basis="按实际重量计算", only_when_mailing=True)
+URGENT = dict(name="加急手续费", basis="另计", regular_multiplier_max=Decimal("2.00"))
+
+
+def test_total_is_the_sum_of_the_priced_lines():
+    estimate = estimate_fees([fee(**PRODUCTION), fee(**NEWSPAPER)])
+    assert (estimate.total_min, estimate.total_max) == (Decimal("120.00"), Decimal("350.00"))
+    assert [line.fee.name for line in estimate.lines] == ["工本费", "登报费"]
+
+
+def test_decimal_arithmetic_is_exact():
+    estimate = estimate_fees([fee("a", "0.10", "0.10"), fee("b", "0.20", "0.20")])
+    assert estimate.total_max == Decimal("0.30")
+    assert isinstance(estimate.total_max, Decimal)
+
+
+def test_a_fee_with_one_amount_counts_it_as_both_ends():
+    estimate = estimate_fees([fee("固定", max_amount="30")])
+    assert (estimate.total_min, estimate.total_max) == (Decimal("30"), Decimal("30"))
+
+
+def test_unpriced_fee_is_listed_without_a_number():
+    estimate = estimate_fees([fee(**PRODUCTION), fee(**EXPRESS)], mailing=True)
+    assert [line.fee.name for line in estimate.unpriced] == ["快递服务费"]
+    assert estimate.unpriced[0].min_amount is None
+    assert estimate.total_max == Decimal("50.00")
+
+
+def test_express_fee_only_when_mailing():
+    in_person = estimate_fees([fee(**PRODUCTION), fee(**EXPRESS)], mailing=False)
+    assert in_person.unpriced == []
+    assert [line.fee.name for line in in_person.excluded] == ["快递服务费"]
+    by_post = estimate_fees([fee(**PRODUCTION), fee(**EXPRESS)], mailing=True)
+    assert [line.fee.name for line in by_post.counted] == ["工本费", "快递服务费"]
+
+
+def test_urgent_surcharge_is_a_multiple_of_the_regular_fees():
+    # "通常为常规费用的2倍以内": up to 2 × the 工本费 maximum (50) = 100; 登报费 is not regular.
+    estimate = estimate_fees([fee(**PRODUCTION), fee(**NEWSPAPER), fee(**URGENT)])
+    surcharge = next(line for line in estimate.lines if line.fee.name == "加急手续费")
+    assert (surcharge.min_amount, surcharge.max_amount) == (Decimal("0"), Decimal("100.00"))
+    assert (estimate.total_min, estimate.total_max) == (Decimal("120.00"), Decimal("450.00"))
+
+
+def test_urgent_surcharge_follows_the_regular_fees_whatever_their_order():
+    estimate = estimate_fees([fee(**URGENT), fee(**PRODUCTION)])
+    assert estimate.total_max == Decimal("150.00")
+
+
+def test_no_urgent_fee_without_the_urgent_row():
+    estimate = estimate_fees([fee(**PRODUCTION), fee(**NEWSPAPER)])
+    assert estimate.total_max == Decimal("350.00")
+
+
+# ── the checker applies these rules to the real fixtures ─────────────────────
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("reason", "urgent", "delivery", "total", "express"),
+    [
+        ("lost", "no", "in-person", "120–350 元", False),
+        ("lost", "no", "mail", "120–350 元", True),
+        ("lost", "title-review", "mail", "120–450 元", True),
+        ("damaged", "no", "in-person", "20–50 元", False),
+        ("damaged", "other", "in-person", "20–150 元", False),
+    ],
+)
+def test_checker_outcome_fee_total(client, content, reason, urgent, delivery, total, express):
+    answers = {
+        "cert": "skill-certificate",
+        "reason": reason,
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "issued-in": "110000",
+        "living-in": "110000",
+        "urgent": urgent,
+        "delivery": delivery,
+    }
+    answers["date"] = timezone.localdate().isoformat()
+    response = client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}")
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert f"<strong data-fee-total>{total}</strong>" in page
+    assert ("另加快递服务费（按实际重量计算）" in page) is express

@@ -1,0 +1,91 @@
+"""Working days: the State Council schedule, editors' Holiday rows first, Mon–Fri past both."""
+
+from datetime import date
+
+import pytest
+
+from guides.models import Holiday
+from guides.workdays import WorkCalendar, add_workdays, library_knows
+
+
+def calendar(**overrides):
+    return WorkCalendar({date.fromisoformat(k.replace("_", "-")[1:]): v for k, v in overrides.items()})
+
+
+def test_library_knows_2026_and_not_2027():
+    assert library_knows(2026)
+    assert not library_knows(2027)
+
+
+def test_national_day_holiday_is_skipped():
+    # Wed 30 Sep 2026; 1–7 Oct are holidays; Sat 10 Oct is a make-up workday (调休上班).
+    result = WorkCalendar().add_workdays(date(2026, 9, 30), 1)
+    assert result.end == date(2026, 10, 8)
+    assert not result.is_estimate
+
+
+def test_make_up_saturday_counts_as_a_working_day():
+    # Thu 8 Oct, Fri 9 Oct, then Sat 10 Oct (调休上班) is the third working day.
+    assert WorkCalendar().add_workdays(date(2026, 9, 30), 3).end == date(2026, 10, 10)
+    assert WorkCalendar().add_workdays(date(2026, 9, 30), 4).end == date(2026, 10, 12)
+
+
+def test_ordinary_weekend_is_skipped():
+    # Fri 13 Nov 2026 + 1 working day = Mon 16 Nov.
+    assert WorkCalendar().add_workdays(date(2026, 11, 13), 1).end == date(2026, 11, 16)
+
+
+def test_zero_days_is_the_start_date():
+    assert WorkCalendar().add_workdays(date(2026, 11, 26), 0).end == date(2026, 11, 26)
+
+
+def test_unknown_year_counts_monday_to_friday_and_says_so():
+    # Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 is 元旦, but nobody has entered 2027 yet.
+    result = WorkCalendar().add_workdays(date(2026, 12, 31), 1)
+    assert result.end == date(2027, 1, 1)
+    assert result.unknown_years == (2027,)
+    assert result.is_estimate
+
+
+def test_a_span_inside_known_years_is_exact():
+    # From Wed 30 Dec 2026, one working day is Thu 31 Dec 2026: no 2027 day is looked at.
+    assert not WorkCalendar().add_workdays(date(2026, 12, 30), 1).is_estimate
+
+
+def test_reaching_into_an_unknown_year_makes_the_count_an_estimate():
+    # With Thu 31 Dec 2026 made a holiday, the count reaches Fri 1 Jan 2027, a year nobody entered.
+    result = calendar(d2026_12_31=False).add_workdays(date(2026, 12, 30), 1)
+    assert result.end == date(2027, 1, 1)
+    assert result.unknown_years == (2027,)
+
+
+def test_editor_rows_make_a_year_known_and_change_the_answer():
+    entered = calendar(d2027_01_01=False)
+    result = entered.add_workdays(date(2026, 12, 31), 1)
+    assert result.end == date(2027, 1, 4)
+    assert not result.is_estimate
+
+
+def test_editor_rows_take_precedence_over_the_library():
+    # An editor's correction: say Mon 16 Nov 2026 became a holiday, Sat 14 Nov a workday.
+    corrected = calendar(d2026_11_16=False, d2026_11_14=True)
+    assert corrected.add_workdays(date(2026, 11, 13), 1).end == date(2026, 11, 14)
+    assert corrected.add_workdays(date(2026, 11, 13), 2).end == date(2026, 11, 17)
+
+
+def test_negative_or_absurd_counts_are_refused():
+    with pytest.raises(ValueError):
+        WorkCalendar().add_workdays(date(2026, 1, 1), -1)
+    with pytest.raises(ValueError):
+        WorkCalendar().add_workdays(date(2026, 1, 1), 10_000)
+
+
+@pytest.mark.django_db
+def test_holiday_rows_from_the_database_are_used_at_once():
+    start = date(2026, 12, 31)
+    assert add_workdays(start, 1).end == date(2027, 1, 1)
+    Holiday.objects.create(date=date(2027, 1, 1), name="元旦")
+    # Saving a Holiday bumps the content version, so the cached rows are reread.
+    assert add_workdays(start, 1).end == date(2027, 1, 4)
+    Holiday.objects.create(date=date(2027, 1, 4), name="元旦调休（示例）")
+    assert add_workdays(start, 1).end == date(2027, 1, 5)
