@@ -50,4 +50,4 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/browser
 	mkdir -p docs/screenshots
 	cp test-artifacts/guide-360-top.png docs/screenshots/guide-360.png
-	@if [ -f test-artifacts/checker-outcome-360-top.png ]; then cp test-artifacts/checker-outcome-360-top.png docs/screenshots/checker-outcome-360.png; fi
+	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi

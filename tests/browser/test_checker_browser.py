@@ -12,43 +12,15 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; the test's own database
 # calls (loading fixtures) are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# This worktree's ports are 8301–8309; CI may set its own.
-os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1:8302")
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        raise RuntimeError("REQUIRE_BROWSER=1 but /usr/bin/chromium is not installed")
-    pytestmark = [
-        pytest.mark.browser,
-        pytest.mark.skip(reason="no Chromium at /usr/bin/chromium (apt install chromium)"),
-    ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -62,7 +34,12 @@ def new_page(browser, *, js, width=360):
     context = browser.new_context(java_script_enabled=js, viewport={"width": width, "height": 800}, locale="zh-CN")
     page = context.new_page()
     outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "http://localhost", "data:")) else None
+        ),
+    )
     page.outside_requests = outside
     return page
 
