@@ -331,3 +331,19 @@ def test_behind_a_load_balancer_the_forwarded_address_is_counted(content, guide_
     spoofed = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.7")
     assert post(spoofed, guide_url, helpful="yes").status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert post(neighbour, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
+
+
+def test_checker_outcome_offers_feedback_for_that_outcome(content, client):
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    outcome = (
+        "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
+        f"&still-valid=yes&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
+        f"&date={timezone.localdate():%Y-%m-%d}"
+    )
+    html = client.get(outcome).content.decode()
+    assert "这个页面有帮助吗？" in html
+    assert "页面有误？请告诉我们" in html
+    assert quote("/check/result/", safe="") in html or 'value="/check/result/' in html
