@@ -1,0 +1,270 @@
+"""The editors' interface: every content table, validated, versioned and linked to its page.
+
+Editors (the 编辑 group, see migration 0002) keep fees and rules current here. Every
+save bumps the content version (guides/signals.py), so the site shows it at once;
+every change is kept by django-simple-history and can be reverted from "历史与恢复".
+"""
+
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..catalogue import get_catalogue
+from ..models import (
+    FAQ,
+    CertificateType,
+    Fee,
+    Holiday,
+    Material,
+    Notice,
+    Precondition,
+    ProcessingTime,
+    Region,
+    Situation,
+    Source,
+    Step,
+    StepChannel,
+)
+from .common import (
+    GuideItemForm,
+    ReviewAgeFilter,
+    SlugGuardForm,
+    guide_url_for_item,
+    mark_reviewed,
+    publish,
+    unpublish,
+)
+
+ITEM_FILTERS = ["is_published", ReviewAgeFilter, "certificate_types", "situations", "regions"]
+ITEM_SEARCH = ["key", "certificate_types__name", "situations__name", "regions__name", "regions__short_name"]
+LIMITS_FIELDSET = (
+    "适用范围",
+    {
+        "fields": ["certificate_types", "situations", "regions", "replaces"],
+        "description": "都留空表示适用于所有证书、所有情形、全国。选了“替代”时，本条在适用的页面上取代被替代的那一条。",
+    },
+)
+PUBLISHING_FIELDSET = (
+    "发布与审核",
+    {
+        "fields": [
+            "is_published",
+            "effective_from",
+            "effective_to",
+            "reviewed_on",
+            "source",
+            "order",
+            "key",
+            "updated_at",
+        ]
+    },
+)
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """Shared by every content table: review filter and actions, history list columns."""
+
+    actions = [mark_reviewed, publish, unpublish]
+    list_per_page = 50
+    save_on_top = True
+
+
+class GuideItemAdmin(ContentAdmin):
+    form = GuideItemForm
+    list_filter = ITEM_FILTERS
+    filter_horizontal = ["certificate_types", "situations", "regions"]
+    list_select_related = ["source", "replaces"]
+    ordering = ["order", "pk"]
+    readonly_fields = ["updated_at"]
+    main_fields: list = []
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("certificate_types", queryset=CertificateType.objects.order_by("order", "pk")),
+                Prefetch("situations", queryset=Situation.objects.order_by("order", "pk")),
+                Prefetch("regions", queryset=Region.objects.order_by("code")),
+            )
+        )
+
+    @admin.display(description="适用范围")
+    def applies_to(self, obj):
+        parts = [
+            "、".join(c.short_name for c in obj.certificate_types.all()),
+            "、".join(s.name for s in obj.situations.all()),
+            "、".join(r.short_name for r in obj.regions.all()),
+        ]
+        return " · ".join(p for p in parts if p) or "全部（全国）"
+
+    def view_on_site(self, obj):
+        return guide_url_for_item(obj)
+
+
+class ReferenceAdmin(ContentAdmin):
+    form = SlugGuardForm
+    list_filter = ["is_published", ReviewAgeFilter]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "issuer", "number", "published_on", "note"]
+    list_filter = ["kind"]
+    search_fields = ["title", "issuer", "number", "key", "note"]
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(ReferenceAdmin):
+    list_display = ["name", "short_name", "category", "has_electronic", "is_published", "reviewed_on", "order"]
+    list_filter = ["category", "has_electronic", *ReferenceAdmin.list_filter]
+    search_fields = ["name", "short_name", "examples", "summary", "slug"]
+
+
+@admin.register(Situation)
+class SituationAdmin(ReferenceAdmin):
+    list_display = ["name", "title", "kind", "is_published", "reviewed_on", "order"]
+    list_filter = ["kind", *ReferenceAdmin.list_filter]
+    search_fields = ["name", "title", "summary", "description", "slug"]
+
+    def view_on_site(self, obj):
+        cert = next(iter(get_catalogue(include_drafts=True).certificate_types), None)
+        return reverse("guides:guide", args=[cert.slug, obj.slug]) if cert else None
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceAdmin):
+    list_display = ["name", "code", "hotline", "portal_name", "is_published", "reviewed_on"]
+    search_fields = ["name", "short_name", "code", "slug", "portal_name"]
+
+    def view_on_site(self, obj):
+        catalogue = get_catalogue(include_drafts=True)
+        cert = next(iter(catalogue.certificate_types), None)
+        reason = next(iter(catalogue.reasons), None)
+        if cert is None or reason is None:
+            return None
+        return reverse("guides:guide_region", args=[cert.slug, reason.slug, obj.slug])
+
+
+@admin.register(Precondition)
+class PreconditionAdmin(GuideItemAdmin):
+    list_display = ["statement", "if_not", "applies_to", "is_published", "reviewed_on", "order"]
+    list_filter = ["if_not", *ITEM_FILTERS]
+    search_fields = ["statement", "detail", "question", "if_not_advice", *ITEM_SEARCH]
+    main_fields = ["statement", "detail", "question", "if_not", "if_not_advice"]
+
+
+@admin.register(Material)
+class MaterialAdmin(GuideItemAdmin):
+    list_display = ["name", "requirement", "form", "applies_to", "is_published", "reviewed_on", "order"]
+    list_filter = ["requirement", *ITEM_FILTERS]
+    search_fields = ["name", "purpose", "notes", "obtain_from", "condition", *ITEM_SEARCH]
+    main_fields = [
+        "name",
+        "requirement",
+        "condition",
+        "form",
+        "copies",
+        "purpose",
+        "obtain_from",
+        "notes",
+        "template_url",
+    ]
+
+
+class StepChannelInline(admin.StackedInline):
+    model = StepChannel
+    extra = 0
+    fields = ["kind", "label", "description", "url", "produces", "order"]
+
+
+@admin.register(Step)
+class StepAdmin(GuideItemAdmin):
+    list_display = ["title", "produces", "applies_to", "is_published", "reviewed_on", "order"]
+    search_fields = ["title", "description", "produces", "channels__description", *ITEM_SEARCH]
+    inlines = [StepChannelInline]
+    main_fields = ["title", "description", "produces"]
+
+
+@admin.register(StepChannel)
+class StepChannelAdmin(SimpleHistoryAdmin):
+    """Channels are edited inline under their step; this list helps find one by text."""
+
+    list_display = ["label", "step", "kind", "order"]
+    list_filter = ["kind"]
+    list_select_related = ["step"]
+    search_fields = ["label", "description", "step__title"]
+
+    def view_on_site(self, obj):
+        return guide_url_for_item(obj.step)
+
+
+@admin.register(ProcessingTime)
+class ProcessingTimeAdmin(GuideItemAdmin):
+    list_display = [
+        "label",
+        "min_days",
+        "max_days",
+        "complex_max_days",
+        "urgent_max_days",
+        "applies_to",
+        "is_published",
+    ]
+    search_fields = ["label", "note", "statutory_limit", *ITEM_SEARCH]
+    main_fields = ["label", "min_days", "max_days", "complex_max_days", "urgent_max_days", "statutory_limit", "note"]
+
+
+@admin.register(Fee)
+class FeeAdmin(GuideItemAdmin):
+    list_display = [
+        "name",
+        "min_amount",
+        "max_amount",
+        "basis",
+        "applies_to",
+        "effective_from",
+        "is_published",
+        "reviewed_on",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["min_amount", "max_amount"]
+    search_fields = ["name", "note", "basis", "legal_basis", *ITEM_SEARCH]
+    main_fields = [
+        "name",
+        "min_amount",
+        "max_amount",
+        "basis",
+        "note",
+        "only_when_mailing",
+        "counts_as_regular",
+        "regular_multiplier_max",
+        "legal_basis",
+    ]
+
+
+@admin.register(Notice)
+class NoticeAdmin(GuideItemAdmin):
+    list_display = ["title", "kind", "applies_to", "is_published", "reviewed_on", "order"]
+    list_filter = ["kind", *ITEM_FILTERS]
+    search_fields = ["title", "body", *ITEM_SEARCH]
+    main_fields = ["kind", "title", "body"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(GuideItemAdmin):
+    list_display = ["question", "applies_to", "is_published", "reviewed_on", "order"]
+    search_fields = ["question", "answer", *ITEM_SEARCH]
+    main_fields = ["question", "answer"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
