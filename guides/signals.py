@@ -1,4 +1,8 @@
-"""Cache invalidation: any change to a content model bumps the content version."""
+"""Cache invalidation: any change to a content model bumps the content version.
+
+Also: rows loaded from fixtures (raw saves, which django-simple-history skips) get
+a history record, so an editor's first change to loaded content can be reverted.
+"""
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -22,11 +26,18 @@ CONTENT_MODELS = [
 ]
 
 
+def record_fixture_load(sender, instance, created=False, raw=False, **kwargs):
+    """Give a row loaded by `loaddata` a history record to revert to."""
+    if raw:
+        instance.history.bulk_history_create([instance], update=not created, default_change_reason="从内容文件导入")
+
+
 def connect():
     for name in CONTENT_MODELS:
         model = apps.get_model("guides", name)
         uid = f"content-version-{name}"
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+        post_save.connect(record_fixture_load, sender=model, dispatch_uid=f"{uid}-history")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
         for m2m in model._meta.many_to_many:
             m2m_changed.connect(bump_content_version, sender=m2m.remote_field.through, dispatch_uid=f"{uid}-{m2m.name}")
