@@ -344,7 +344,7 @@ def test_bad_preview_date_is_explained_not_an_error(editor_client, content):
 def test_view_on_site_links_to_a_page_showing_the_item(admin_client, content):
     fee = Fee.objects.get(key="newspaper-fee")
     html = admin_client.get(change_url(fee)).content.decode()
-    assert "在网站上查看" in html and "历史与恢复" in html
+    assert "在网站上查看" in html and "历史与还原" in html
     url = admin_client.get(change_url(fee)).context["absolute_url"]
     assert "/lost/" in url
     assert "登报费" in admin_client.get(url).content.decode()

@@ -2,7 +2,7 @@
 
 Editors (the 编辑 group, see migration 0002) keep fees and rules current here. Every
 save bumps the content version (guides/signals.py), so the site shows it at once;
-every change is kept by django-simple-history and can be reverted from "历史与恢复".
+every change is kept by django-simple-history and can be reverted from "历史与还原".
 """
 
 from django.contrib import admin
