@@ -27,9 +27,21 @@ CONTENT_MODELS = [
 
 
 def record_fixture_load(sender, instance, created=False, raw=False, **kwargs):
-    """Give a row loaded by `loaddata` a history record to revert to."""
-    if raw:
-        instance.history.bulk_history_create([instance], update=not created, default_change_reason="从内容文件导入")
+    """Give a row loaded by `loaddata` a history record to revert to (once per distinct state)."""
+    if not raw:
+        return
+    latest = instance.history.order_by("-history_date", "-history_id").first()
+    if latest is not None and not _differs(instance, latest):
+        return
+    instance.history.bulk_history_create([instance], update=latest is not None, default_change_reason="从内容文件导入")
+
+
+def _differs(instance, record):
+    return any(
+        getattr(instance, field.attname) != getattr(record, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name != "updated_at"
+    )
 
 
 def connect():

@@ -39,7 +39,8 @@ class SiteServers:
         self.ports = ports
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "reissue_site.settings.test",
+            # dev settings: whitenoise serves admin and site static files through the finders.
+            "DJANGO_SETTINGS_MODULE": "reissue_site.settings.dev",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
             "REDIS_URL": redis_url,
             # A prefix of its own, so the test process's cache.clear() cannot touch it.

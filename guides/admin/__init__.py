@@ -5,7 +5,9 @@ save bumps the content version (guides/signals.py), so the site shows it at once
 every change is kept by django-simple-history and can be reverted from "历史与还原".
 """
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
@@ -73,7 +75,8 @@ class ContentAdmin(SimpleHistoryAdmin):
 class GuideItemAdmin(ContentAdmin):
     form = GuideItemForm
     list_filter = ITEM_FILTERS
-    filter_horizontal = ["certificate_types", "situations", "regions"]
+    # Plain checkboxes: no JavaScript, all in Chinese, usable on a phone.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     list_select_related = ["source", "replaces"]
     ordering = ["order", "pk"]
     readonly_fields = ["updated_at"]
@@ -153,7 +156,7 @@ class RegionAdmin(ReferenceAdmin):
 
 @admin.register(Precondition)
 class PreconditionAdmin(GuideItemAdmin):
-    list_display = ["statement", "if_not", "applies_to", "is_published", "reviewed_on", "order"]
+    list_display = ["statement", "applies_to", "if_not", "is_published", "reviewed_on", "order"]
     list_filter = ["if_not", *ITEM_FILTERS]
     search_fields = ["statement", "detail", "question", "if_not_advice", *ITEM_SEARCH]
     main_fields = ["statement", "detail", "question", "if_not", "if_not_advice"]
@@ -161,7 +164,7 @@ class PreconditionAdmin(GuideItemAdmin):
 
 @admin.register(Material)
 class MaterialAdmin(GuideItemAdmin):
-    list_display = ["name", "requirement", "form", "applies_to", "is_published", "reviewed_on", "order"]
+    list_display = ["name", "applies_to", "requirement", "form", "is_published", "reviewed_on", "order"]
     list_filter = ["requirement", *ITEM_FILTERS]
     search_fields = ["name", "purpose", "notes", "obtain_from", "condition", *ITEM_SEARCH]
     main_fields = [
@@ -185,7 +188,7 @@ class StepChannelInline(admin.StackedInline):
 
 @admin.register(Step)
 class StepAdmin(GuideItemAdmin):
-    list_display = ["title", "produces", "applies_to", "is_published", "reviewed_on", "order"]
+    list_display = ["title", "applies_to", "produces", "is_published", "reviewed_on", "order"]
     search_fields = ["title", "description", "produces", "channels__description", *ITEM_SEARCH]
     inlines = [StepChannelInline]
     main_fields = ["title", "description", "produces"]
@@ -208,11 +211,11 @@ class StepChannelAdmin(SimpleHistoryAdmin):
 class ProcessingTimeAdmin(GuideItemAdmin):
     list_display = [
         "label",
+        "applies_to",
         "min_days",
         "max_days",
         "complex_max_days",
         "urgent_max_days",
-        "applies_to",
         "is_published",
     ]
     search_fields = ["label", "note", "statutory_limit", *ITEM_SEARCH]
@@ -223,10 +226,10 @@ class ProcessingTimeAdmin(GuideItemAdmin):
 class FeeAdmin(GuideItemAdmin):
     list_display = [
         "name",
+        "applies_to",
         "min_amount",
         "max_amount",
         "basis",
-        "applies_to",
         "effective_from",
         "is_published",
         "reviewed_on",
@@ -249,7 +252,7 @@ class FeeAdmin(GuideItemAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(GuideItemAdmin):
-    list_display = ["title", "kind", "applies_to", "is_published", "reviewed_on", "order"]
+    list_display = ["title", "applies_to", "kind", "is_published", "reviewed_on", "order"]
     list_filter = ["kind", *ITEM_FILTERS]
     search_fields = ["title", "body", *ITEM_SEARCH]
     main_fields = ["kind", "title", "body"]

@@ -98,8 +98,11 @@ class GuideItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields.get("replaces")
-        if field is not None and self.instance.pk is not None:
-            field.queryset = field.queryset.exclude(pk=self.instance.pk)
+        if field is not None:
+            if self.instance.pk is not None:
+                field.queryset = field.queryset.exclude(pk=self.instance.pk)
+            # Two rows may share a name (the national 工本费 and a province's); the key tells them apart.
+            field.label_from_instance = lambda item: f"{item}（{item.key}）"
 
     def clean(self):
         cleaned = super().clean()

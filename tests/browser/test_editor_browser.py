@@ -134,3 +134,11 @@ def test_editor_changes_one_regions_fee_sees_it_and_reverts_it(site, browser):
     expect(admin.locator(".messagelist .success")).to_be_visible()
     public.goto(site.url(site.reader, GUANGDONG))
     assert fee_cell(public) == "30 元"
+
+    # Staff see the live page as a preview: drafts marked, a chosen date, never cached.
+    admin.goto(site.url(EDITING, GUANGDONG))
+    admin.get_by_label("按日期预览").fill("2100-01-01")
+    admin.get_by_role("button", name="预览").click()
+    expect(admin.locator(".preview-bar")).to_contain_text("正在按 2100-01-01 的生效内容预览（未来日期）")
+    expect(admin.locator(".draft-badge").first).to_be_visible()
+    shoot(admin, "staff-preview")
