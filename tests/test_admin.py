@@ -279,6 +279,22 @@ def test_change_is_attributed_and_can_be_reverted(editor_client, editor, content
     assert "20–50 元" in fee_page(editor_client)
 
 
+def test_revert_restores_an_items_limits(admin_client, content):
+    fee = Fee.objects.get(key="newspaper-fee")
+    lost, damaged = Situation.objects.get(slug="lost"), Situation.objects.get(slug="damaged")
+    before = fee.history.latest()
+    post_change(admin_client, fee, situations=[str(lost.pk), str(damaged.pk)], min_amount="150")
+    assert set(fee.situations.all()) == {lost, damaged}
+
+    revert_url = reverse("admin:guides_fee_simple_history", args=[fee.pk, before.history_id])
+    page = admin_client.get(revert_url)
+    response = admin_client.post(revert_url, form_data(page.content, "historicalfee_form"))
+    assert response.status_code == HTTPStatus.FOUND
+    fee.refresh_from_db()
+    assert list(fee.situations.all()) == [lost]
+    assert fee.min_amount == Decimal("100.00")
+
+
 def test_deleting_is_recorded(editor_client, editor, content):
     notice = Notice.objects.get(key="fee-waiver-tip")
     url = reverse("admin:guides_notice_delete", args=[notice.pk])

@@ -28,6 +28,7 @@ from ..models import (
     Step,
     StepChannel,
 )
+from ..validation import LIMIT_FIELDS
 from .common import (
     GuideItemForm,
     ReviewAgeFilter,
@@ -107,6 +108,33 @@ class GuideItemAdmin(ContentAdmin):
 
     def view_on_site(self, obj):
         return guide_url_for_item(obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history fills the revert form from the current row, so limits (M2M)
+        # would silently stay as they are now; get_form() below fills them from the version.
+        request.history_version_id = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        version_id = getattr(request, "history_version_id", None)
+        if version_id is None:
+            return form
+        record = self.model.history.get(history_id=version_id)
+        limits = {
+            name: [
+                getattr(row, f"{self.model._meta.get_field(name).m2m_reverse_field_name()}_id")
+                for row in getattr(record, name).all()
+            ]
+            for name in LIMIT_FIELDS
+        }
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.initial.update(limits)
+
+        return VersionForm
 
 
 class ReferenceAdmin(ContentAdmin):
