@@ -256,6 +256,26 @@ def test_slug_of_a_draft_may_change(admin_client, content):
     assert draft.slug == "new-slug"
 
 
+def test_new_fee_gets_a_key_when_left_blank_and_a_future_fee_replaces_the_current_one(admin_client, content):
+    """What an editor does for a fee that changes on 1 January: add the new row in advance."""
+    newspaper = Fee.objects.get(key="newspaper-fee")
+    lost = Situation.objects.get(slug="lost")
+    add_url = reverse("admin:guides_fee_add")
+    overrides = {"name": "登报费", "min_amount": "120", "max_amount": "320", "replaces": str(newspaper.pk)}
+    response = admin_client.post(add_url, form_data(admin_client.get(add_url).content, "fee_form", **overrides))
+    assert "只适用于情形：遗失" in error_on(response, "situations")  # the mistake is caught and explained
+
+    overrides |= {"situations": [str(lost.pk)], "effective_from": "2100-01-01"}
+    response = admin_client.post(add_url, form_data(admin_client.get(add_url).content, "fee_form", **overrides))
+    assert response.status_code == HTTPStatus.FOUND
+    new = Fee.objects.get(effective_from=date(2100, 1, 1))
+    assert new.key.startswith("fee-")
+    url = reverse("guides:guide", args=["professional-qualification", "lost"])
+    assert "100–300 元" in Client().get(url).content.decode()
+    preview = admin_client.get(url, {"on": "2100-01-01"}).content.decode()
+    assert "120–320 元" in preview and "100–300 元" not in preview
+
+
 # ── History and revert ───────────────────────────────────────────────────────
 
 

@@ -1,5 +1,6 @@
 """Pieces every content admin shares: review-age filter, "标记为已审核", validating forms, site links."""
 
+import secrets
 from datetime import timedelta
 from urllib.parse import urlencode
 
@@ -103,6 +104,19 @@ class GuideItemForm(forms.ModelForm):
                 field.queryset = field.queryset.exclude(pk=self.instance.pk)
             # Two rows may share a name (the national 工本费 and a province's); the key tells them apart.
             field.label_from_instance = lambda item: f"{item}（{item.key}）"
+        key = self.fields.get("key")
+        if key is not None:
+            # Editors should not have to invent an identifier; fixtures and exports use it.
+            key.required = False
+            key.help_text = "英文小写与连字符，用于导入导出，不显示给公众。新建时可留空，保存时自动生成。"
+
+    def clean_key(self):
+        key = self.cleaned_data.get("key")
+        if key:
+            return key
+        if self.instance.pk is not None and self.instance.key:
+            return self.instance.key
+        return f"{self._meta.model._meta.model_name}-{timezone.localdate():%Y%m%d}-{secrets.token_hex(3)}"
 
     def clean(self):
         cleaned = super().clean()
