@@ -11,8 +11,8 @@ from itertools import product
 
 from django.utils import timezone
 
-from .admin.common import STALE_AFTER_DAYS, stale_cutoff
 from .catalogue import get_catalogue
+from .freshness import STALE_AFTER_DAYS, stale_cutoff
 from .models import FAQ, CertificateType, Fee, Material, Notice, Precondition, ProcessingTime, Region, Situation, Step
 from .selectors import GuideRequest, assemble_guide
 from .validation import LIMIT_FIELDS, replacement_errors

@@ -1,7 +1,6 @@
 """Pieces every content admin shares: review-age filter, "标记为已审核", validating forms, site links."""
 
 import secrets
-from datetime import timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -10,14 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..catalogue import get_catalogue
+from ..freshness import STALE_AFTER_DAYS, stale_cutoff
 from ..validation import replacement_errors
-
-STALE_AFTER_DAYS = 180
-
-
-def stale_cutoff():
-    """Return the date before which a review is too old to trust."""
-    return timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
 
 
 class ReviewAgeFilter(admin.SimpleListFilter):
