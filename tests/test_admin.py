@@ -359,6 +359,15 @@ def test_drafts_show_to_staff_marked_and_to_nobody_else(client, editor_client, c
     assert "private" in staff_response["Cache-Control"] and "no-store" in staff_response["Cache-Control"]
 
 
+def test_draft_certificate_type_page_is_for_staff_only_and_marked(client, editor_client, content):
+    draft = builders.certificate_type(name="草稿证书", short_name="草稿证", is_published=False)
+    url = reverse("guides:guide", args=[draft.slug, "lost"])
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    staff = editor_client.get(url)
+    assert staff.status_code == HTTPStatus.OK
+    assert "证书类型“草稿证书”尚未发布" in staff.content.decode()
+
+
 def test_staff_preview_a_future_fee(client, editor_client, content):
     national = Fee.objects.get(key="production-fee")
     Fee.objects.filter(pk=national.pk).update(effective_to=date(2099, 12, 31))
@@ -430,3 +439,11 @@ def test_right_password_logs_in_and_test_client_login_still_works(client, editor
 def test_lockout_can_be_switched_off(client, editor):
     attempt_login(client, "wrong")
     assert attempt_login(client, "correct horse 42").status_code == HTTPStatus.FOUND
+
+
+def test_admin_index_lists_what_editors_change_most_first(editor_client):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    positions = [
+        html.index(reverse(f"admin:guides_{name}_changelist")) for name in ["fee", "material", "step", "holiday"]
+    ]
+    assert positions == sorted(positions)
