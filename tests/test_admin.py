@@ -426,6 +426,7 @@ def test_repeated_failed_logins_lock_out_with_a_chinese_message(client, editor):
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "登录已暂时锁定" in locked.content.decode()
     assert "60 分钟后再试" in locked.content.decode()
+    assert "证书补办指南 · 内容管理" in locked.content.decode() and "Django" not in locked.content.decode()
     # Even the right password is refused while locked out.
     assert attempt_login(client, "correct horse 42").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
