@@ -124,6 +124,7 @@ def test_editor_can_change_a_fee(editor_client, content):
     fee = Fee.objects.get(key="newspaper-fee")
     response = post_change(editor_client, fee, min_amount="120.00")
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    assert "已在网站上生效" in editor_client.get(response.url).content.decode()
     fee.refresh_from_db()
     assert fee.min_amount == Decimal("120.00")
     # The limits (M2M) survive a save through the rendered form.

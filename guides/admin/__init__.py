@@ -6,7 +6,7 @@ every change is kept by django-simple-history and can be reverted from "历史�
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -71,6 +71,14 @@ class ContentAdmin(SimpleHistoryAdmin):
     actions = [mark_reviewed, publish, unpublish]
     list_per_page = 50
     save_on_top = True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_published:
+            note = "已在网站上生效，下一次打开页面即可看到。"
+        else:
+            note = "这是草稿：只有登录的编辑能在网站上看到（标有“草稿”）。"
+        self.message_user(request, note, messages.INFO)
 
 
 class GuideItemAdmin(ContentAdmin):
