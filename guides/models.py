@@ -475,6 +475,20 @@ class ProcessingTime(GuideItem):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        super().clean()
+        if self.min_days is not None and self.min_days <= 0:
+            raise ValidationError({"min_days": "最短时限必须至少为 1 个工作日。"})
+        if self.min_days is not None and self.max_days is not None and self.max_days < self.min_days:
+            raise ValidationError({"max_days": "一般最长时限不能少于一般最短时限。"})
+        if self.complex_max_days is not None and self.max_days is not None and self.complex_max_days < self.max_days:
+            raise ValidationError({"complex_max_days": "复杂情况最长时限不能少于一般最长时限。"})
+        if self.urgent_max_days is not None:
+            if self.urgent_max_days <= 0:
+                raise ValidationError({"urgent_max_days": "加急时限必须至少为 1 个工作日。"})
+            if self.max_days is not None and self.urgent_max_days > self.max_days:
+                raise ValidationError({"urgent_max_days": "加急时限不能比一般最长时限还长。"})
+
 
 class Fee(GuideItem):
     """A fee row (收费项目): a CNY range, or a basis such as 按实际重量计算."""

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -13,29 +12,36 @@ from . import feedback, search
 from .catalogue import get_catalogue
 from .fees import estimate_fees
 from .forms import FeedbackForm, RegionPickerForm
+from .preview import mark_private, preview_for
 from .selectors import GuideRequest, assemble_guide
 
 
 def home(request):
-    catalogue = get_catalogue()
-    return render(request, "guides/home.html", {"catalogue": catalogue})
+    preview = preview_for(request)
+    catalogue = get_catalogue(include_drafts=preview.include_drafts)
+    return mark_private(request, render(request, "guides/home.html", {"catalogue": catalogue, "preview": preview}))
 
 
 def certificate(request, cert):
-    catalogue = get_catalogue()
+    preview = preview_for(request)
+    catalogue = get_catalogue(include_drafts=preview.include_drafts)
     certificate_type = catalogue.certificate_type(cert)
     if certificate_type is None:
         raise Http404("没有这种证书类型")
     breadcrumbs = [("首页", reverse("guides:home")), (certificate_type.name, None)]
-    return render(
-        request,
-        "guides/certificate.html",
-        {"catalogue": catalogue, "certificate_type": certificate_type, "breadcrumbs": breadcrumbs},
-    )
+    context = {
+        "catalogue": catalogue,
+        "certificate_type": certificate_type,
+        "breadcrumbs": breadcrumbs,
+        "preview": preview,
+    }
+    return mark_private(request, render(request, "guides/certificate.html", context))
 
 
 def guide(request, cert, situation, region=None):
-    catalogue = get_catalogue()
+    # Staff see drafts and may preview a date (?on=YYYY-MM-DD); see guides/preview.py.
+    preview = preview_for(request)
+    catalogue = get_catalogue(include_drafts=preview.include_drafts)
     certificate_type = catalogue.certificate_type(cert)
     chosen = catalogue.situation(situation)
     if certificate_type is None or chosen is None:
@@ -61,7 +67,8 @@ def guide(request, cert, situation, region=None):
             certificate_type=certificate_type,
             situations=frozenset([chosen]),
             region=region_obj,
-            on=timezone.localdate(),
+            on=preview.on,
+            include_drafts=preview.include_drafts,
         ),
         all_reasons=catalogue.reasons,
     )
@@ -80,10 +87,11 @@ def guide(request, cert, situation, region=None):
     ]
     if region_obj:
         breadcrumbs.append((region_obj.name, None))
-    return render(
+    response = render(
         request,
         "guides/guide.html",
         {
+            "preview": preview,
             "page_title": page_title,
             "breadcrumbs": breadcrumbs,
             "fee_estimate": estimate_fees(guide.fees),
@@ -97,6 +105,7 @@ def guide(request, cert, situation, region=None):
             "other_certificate_types": [c for c in catalogue.certificate_types if c != certificate_type],
         },
     )
+    return mark_private(request, response)
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guides', '0001_initial'),
+        ('guides', '0002_editor_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,59 @@
+"""Staff preview: drafts and "the site as of a date", for logged-in editors only.
+
+This is the one place that decides whether a request is a preview. Anonymous
+visitors always get the published site as of today (and may be served from a
+cache); staff get drafts, may ask for another date with `?on=YYYY-MM-DD`, and
+their responses are never cached anywhere.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+PREVIEW_DATE_PARAM = "on"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a request may see: drafts or not, and the date content is shown as of."""
+
+    on: date
+    include_drafts: bool = False
+    is_staff: bool = False
+    date_requested: bool = False
+    invalid_date: str = ""
+
+    @property
+    def is_future(self):
+        return self.on > timezone.localdate()
+
+
+def is_staff_request(request):
+    """Return True for a logged-in, active staff user (they bypass every page cache)."""
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def preview_for(request):
+    """Return the `Preview` for `request`: published-today for the public, drafts and a chosen date for staff."""
+    today = timezone.localdate()
+    if not is_staff_request(request):
+        return Preview(on=today)
+    raw = request.GET.get(PREVIEW_DATE_PARAM, "").strip()
+    if not raw:
+        return Preview(on=today, include_drafts=True, is_staff=True)
+    try:
+        on = date.fromisoformat(raw)
+    except ValueError:
+        return Preview(on=today, include_drafts=True, is_staff=True, invalid_date=raw[:20])
+    return Preview(on=on, include_drafts=True, is_staff=True, date_requested=on != today)
+
+
+def mark_private(request, response):
+    """Keep a staff response out of every shared cache (it may show drafts)."""
+    if is_staff_request(request):
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True)
+    return response

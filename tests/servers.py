@@ -1,0 +1,112 @@
+"""Real server processes for end-to-end tests: gunicorn on a file database and a shared cache.
+
+`SiteServers` prepares a fresh SQLite file with the content fixtures and an editor
+login, then starts one gunicorn process per port, all sharing that database and
+the Redis cache named by REDIS_URL — as a multi-host deployment would.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+EDITOR = ("bianji", "editor-pass-2026")
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def shared_redis_url():
+    """Return the Redis URL the servers share, or "" when none is configured or reachable."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return ""
+    return url
+
+
+class SiteServers:
+    def __init__(self, tmp_path, ports, redis_url):
+        self.ports = ports
+        self.env = {
+            **os.environ,
+            # dev settings: whitenoise serves admin and site static files through the finders.
+            "DJANGO_SETTINGS_MODULE": "reissue_site.settings.dev",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "REDIS_URL": redis_url,
+            # A prefix of its own, so the test process's cache.clear() cannot touch it.
+            "CACHE_KEY_PREFIX": f"live-{uuid.uuid4().hex[:8]}",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_dir = tmp_path
+        self.processes = []
+
+    def manage(self, *args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True, capture_output=True
+        )
+
+    def prepare(self):
+        self.manage("migrate", "--no-input", "-v0")
+        self.manage("loaddata", *settings.CONTENT_FIXTURES, "-v0")
+        username, password = EDITOR
+        self.manage(
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import Group, User;"
+            f"u = User.objects.create_user({username!r}, password={password!r}, is_staff=True);"
+            "u.groups.add(Group.objects.get(name='编辑'))",
+        )
+
+    def start(self):
+        for port in self.ports:
+            log = open(self.log_dir / f"server-{port}.log", "w")  # noqa: SIM115 - closed in stop()
+            process = subprocess.Popen(
+                [str(GUNICORN), "reissue_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--access-logfile", "-"],
+                cwd=BASE_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            self.processes.append((process, log))
+        for port in self.ports:
+            wait_for_port(port)
+
+    def stop(self):
+        for process, log in self.processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+    def url(self, port, path):
+        return f"http://127.0.0.1:{port}{path}"
+
+    def __enter__(self):
+        self.prepare()
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def wait_for_port(port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not start")
