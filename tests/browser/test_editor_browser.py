@@ -5,23 +5,12 @@ With REDIS_URL set, the admin and the public pages are served by two different
 gunicorn processes sharing the cache, as in production; otherwise by one.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.servers import EDITOR, SiteServers, shared_redis_url
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EDITING, READING = 8404, 8405
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
@@ -34,13 +23,7 @@ REGIONAL_FEE = (
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and os.environ.get("REQUIRE_BROWSER") != "1",
-        reason=f"{CHROMIUM} is not installed (install the Debian package chromium; REQUIRE_BROWSER=1 makes this fail)",
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -54,16 +37,6 @@ def site(tmp_path):
     servers.reader = ports[-1]
     yield servers
     servers.stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def shoot(page, name):
