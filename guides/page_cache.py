@@ -1,0 +1,142 @@
+"""Whole-page cache for anonymous GETs of guide pages, keyed by the content version.
+
+A cached entry remembers the content version it was rendered under; a content
+edit bumps the version (guides/signals.py), so every worker's next request
+misses and renders fresh rows. The version and the entry are fetched in one
+cache round trip.
+
+The middleware sits before the session, auth and CSRF middleware, so a hit
+touches neither the database nor the view: while PostgreSQL is down, cached
+guides keep answering 200. Requests that carry a session cookie (editors) or a
+query string (staff previews, form submissions) bypass the cache entirely.
+
+Every cached page carries `ETag` (a hash of the body), `Last-Modified` (when the
+content version was minted) and `Cache-Control: public, max-age=…`, and a
+matching conditional GET is answered with 304.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from . import content_version
+
+# Headers that belong to one response and are never replayed from the cache.
+_NOT_STORED = {"set-cookie", "date", "etag", "last-modified", "cache-control", "content-length"}
+
+
+def version_timestamp(version):
+    """Return when `version` was minted, as seconds since the epoch (see content_version)."""
+    try:
+        return int(version, 16) // 1_000_000_000
+    except (TypeError, ValueError):
+        return None
+
+
+def entry_key(request):
+    """Return the cache key for this request's page: scheme, host and path, hashed."""
+    url = f"{request.scheme}://{request.get_host()}{request.path}"
+    return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def may_use_cache(request):
+    """Return whether the page cache may answer (or store) this request at all."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def is_cacheable(request, response):
+    """Return whether `response` is the same for every anonymous visitor and may be stored."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_use_cache(request):
+            response = self.get_response(request)
+            self._mark_private_for_staff(request, response)
+            return response
+        try:
+            key = entry_key(request)
+        except Exception:  # DisallowedHost: let the normal path answer 400.
+            return self.get_response(request)
+
+        found = cache.get_many([content_version.KEY, key])
+        version = found.get(content_version.KEY) or content_version.get_content_version()
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            return self._respond(request, self._rebuild(entry), entry)
+
+        response = self.get_response(request)
+        if not is_cacheable(request, response):
+            return response
+        entry = self._entry(response, version)
+        cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        self._stamp(response, entry)
+        return self._respond(request, response, entry)
+
+    @staticmethod
+    def _entry(response, version):
+        content = response.content
+        return {
+            "version": version,
+            "content": content,
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED],
+            "etag": '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"',
+            "last_modified": version_timestamp(version),
+        }
+
+    @staticmethod
+    def _rebuild(entry):
+        response = HttpResponse(entry["content"])
+        response["Content-Length"] = str(len(entry["content"]))
+        for name, value in entry["headers"]:
+            response[name] = value
+        PageCacheMiddleware._stamp(response, entry)
+        return response
+
+    @staticmethod
+    def _stamp(response, entry):
+        response["ETag"] = entry["etag"]
+        if entry["last_modified"] is not None:
+            response["Last-Modified"] = http_date(entry["last_modified"])
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+
+    @staticmethod
+    def _respond(request, response, entry):
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
+
+    @staticmethod
+    def _mark_private_for_staff(request, response):
+        """Keep shared caches (a CDN, a proxy) from storing what an editor saw."""
+        user = getattr(request, "user", None)
+        try:
+            is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
+        except Exception:  # The database is down: the user is unknown, so assume the worst.
+            is_staff = True
+        if is_staff:
+            patch_cache_control(response, private=True, no_store=True)
