@@ -8,7 +8,8 @@ from django.utils import timezone
 from .catalogue import get_catalogue
 from .fees import estimate_fees
 from .forms import RegionPickerForm
-from .selectors import GuideRequest, assemble_guide
+from .guide_cache import cached_guide
+from .selectors import GuideRequest
 
 
 def home(request):
@@ -51,7 +52,7 @@ def guide(request, cert, situation, region=None):
         if picked == "":
             return redirect(national_url)
 
-    guide = assemble_guide(
+    guide = cached_guide(
         GuideRequest(
             certificate_type=certificate_type,
             situations=frozenset([chosen]),

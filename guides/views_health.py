@@ -30,10 +30,13 @@ def cache_ok():
     django-redis is set to swallow connection errors (a cache outage must not
     take the site down), so a failed round trip shows up as a missing value.
     """
-    key, token = "healthz", uuid.uuid4().hex
+    token = uuid.uuid4().hex
+    key = f"healthz:{token}"  # one key per check: concurrent checks must not overwrite each other
     try:
         cache.set(key, token, timeout=10)
-        return cache.get(key) == token
+        ok = cache.get(key) == token
+        cache.delete(key)
+        return ok
     except Exception:
         return False
 
