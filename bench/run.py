@@ -55,8 +55,11 @@ TARGETS = {
 
 def environment():
     env = dict(os.environ)
-    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/wt5")
-    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
+    if not env.get("DATABASE_URL", "").startswith("postgres") or not env.get("REDIS_URL", "").startswith("redis"):
+        raise SystemExit(
+            "make bench measures the production stack: set DATABASE_URL=postgres://… (the content "
+            "fixtures are loaded into it) and REDIS_URL=redis://…/N (a database number of its own)"
+        )
     env.update(
         DJANGO_SETTINGS_MODULE="reissue_site.settings.prod",
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
@@ -145,8 +148,8 @@ def checker_path():
 def main():
     if not Path(WRK).exists():
         raise SystemExit(f"{WRK} is missing: apt-get install wrk")
-    OUT.mkdir(parents=True, exist_ok=True)
     env = environment()
+    OUT.mkdir(parents=True, exist_ok=True)
     print(f"== preparing PostgreSQL ({env['DATABASE_URL']}), Redis ({env['REDIS_URL']}) and static files")
     manage(env, "migrate", "--no-input")
     manage(env, "loaddata", "reference", "regions", "guide", "drafts")
