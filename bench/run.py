@@ -67,6 +67,8 @@ def environment():
         CACHE_KEY_PREFIX="bench",
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
         WEB_CONCURRENCY="2",
+        # No worker recycling mid-run: a replaced worker would take its CPU count with it.
+        GUNICORN_MAX_REQUESTS="0",
         GUNICORN_ACCESSLOG=str(OUT / "access.log"),
         GUNICORN_ERRORLOG=str(OUT / "error.log"),
     )
@@ -95,6 +97,20 @@ def wait_healthy(server, timeout=30):
             pass
         time.sleep(0.3)
     raise SystemExit("the server did not become healthy")
+
+
+def worker_cpu_seconds(master_pid):
+    """Return the CPU time (user + system) the server's worker processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def wrk(path, *, connections=CONNECTIONS, duration=DURATION, script=None):
@@ -190,13 +206,18 @@ def main():
         rounds = {label: [] for label in paths}
         for _ in range(ROUNDS):
             for label, path in paths.items():
-                rounds[label].append(wrk(path))
+                before = worker_cpu_seconds(server.pid)
+                run = wrk(path)
+                run["cpu_ms"] = (worker_cpu_seconds(server.pid) - before) * 1000 / max(run["requests"], 1)
+                rounds[label].append(run)
         # The median round of each URL: other work on the machine comes and goes, and
         # interleaving the URLs spreads it evenly over them.
         results = {label: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for label, runs in rounds.items()}
         for label, runs in rounds.items():
             results[label]["non2xx"] = sum(r["non2xx"] for r in runs)
             results[label]["socket_errors"] = sum(r["socket_errors"] for r in runs)
+            # Server CPU per request, over all rounds: unlike req/s, it hardly moves with other load.
+            results[label]["cpu_ms"] = sum(r["cpu_ms"] * r["requests"] for r in runs) / sum(r["requests"] for r in runs)
 
         print(f"== soak: {SOAK_CONNECTIONS} connections for {SOAK_DURATION} over a mix of pages")
         soak = wrk("/", connections=SOAK_CONNECTIONS, duration=SOAK_DURATION, script=ROOT / "bench" / "soak.lua")
@@ -206,10 +227,16 @@ def main():
 
     floor = results["static file"]["rps"]
     print()
-    print(f"{'URL':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'÷static':>10}{'errors':>8}")
+    floor_cpu = results["static file"]["cpu_ms"]
+    print(
+        f"{'URL':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'÷static':>9}{'errors':>8}{'CPU ms/req':>12}{'÷static':>9}"
+    )
     for label, r in results.items():
         errors = r["non2xx"] + r["socket_errors"]
-        print(f"{label:<22}{r['rps']:>10.0f}{r['p50']:>10.2f}{r['p99']:>10.2f}{r['rps'] / floor:>10.2f}{errors:>8}")
+        print(
+            f"{label:<22}{r['rps']:>9.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['rps'] / floor:>9.2f}{errors:>8}"
+            f"{r['cpu_ms']:>12.2f}{floor_cpu / r['cpu_ms']:>9.2f}"
+        )
         if errors:
             failures.append(f"{label}: {errors} errors")
     if "checker outcome" not in results:

@@ -5,9 +5,11 @@ edit bumps the version (guides/signals.py), so every worker's next request
 misses and renders fresh rows. The version and the entry are fetched in one
 cache round trip.
 
-The middleware sits before the session, auth and CSRF middleware, so a hit
-touches neither the database nor the view: while PostgreSQL is down, cached
-guides keep answering 200. Requests that carry a session cookie (editors) or a
+The middleware sits right after SecurityMiddleware and whitenoise, so a hit
+touches neither the database nor the view, nor any other middleware: while
+PostgreSQL is down, cached guides keep answering 200. The CSP and the other
+headers added further in are stored with the page and replayed (pages that
+use a CSP nonce must therefore not be cacheable; none does). Requests that carry a session cookie (editors) or a
 query string (staff previews, form submissions) bypass the cache entirely.
 
 Every cached page carries `ETag` (a hash of the body), `Last-Modified` (when the
@@ -15,7 +17,9 @@ content version was minted) and `Cache-Control: public, max-age=…`, and a
 matching conditional GET is answered with 304.
 """
 
+import functools
 import hashlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,9 +41,25 @@ def version_timestamp(version):
         return None
 
 
+@functools.cache
+def build_id():
+    """Return a token for this deployment's code and static files.
+
+    Cached pages name hashed static files and carry the headers of the code that
+    rendered them, so a deployment must not serve pages stored by the previous
+    one: the static manifest (or, without one, the settings module) identifies it.
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        seed = manifest.read_bytes()
+    except OSError:
+        seed = settings.SETTINGS_MODULE.encode()
+    return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
+
+
 def entry_key(request):
-    """Return the cache key for this request's page: scheme, host and path, hashed."""
-    url = f"{request.scheme}://{request.get_host()}{request.path}"
+    """Return the cache key for this request's page: deployment, scheme, host and path, hashed."""
+    url = f"{build_id()}:{request.scheme}://{request.get_host()}{request.path}"
     return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 

@@ -41,11 +41,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Serving (issue 5): headers on every page, then whole-page cache hits that
-    # skip the session, auth and view layers entirely (and so survive a database outage).
+    # Serving (issue 5): whole-page cache hits skip everything below, database
+    # included (so they survive an outage); the headers the two middleware under
+    # it add are stored with the page and replayed on every hit.
+    "guides.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "guides.security.SecurityHeadersMiddleware",
-    "guides.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
