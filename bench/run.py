@@ -247,6 +247,7 @@ def main():
         f"first page after a content edit {queries['edit']} (reference rows too); "
         f"page cache bypassed, guide cached {queries['rendered']}; cached {queries['cached']}"
     )
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end (other work skews req/s)")
     print(f"render with every cache cold (after a content edit): {queries['edit_ms']:.1f} ms in-process")
     print(f"guide page HTML: {html_bytes} bytes; CSS+JS gzipped: {css_js_gzip} bytes ({', '.join(assets)})")
     soak_errors = soak["non2xx"] + soak["socket_errors"]

@@ -195,8 +195,10 @@ def test_no_page_loads_anything_from_another_site(content, client):
 
 
 def run_manage(*args, secret):
+    # A clean production environment: no DJANGO_* variable the test run set (such as
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests need and a deployment must not have).
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "reissue_site.settings.prod",
         "DJANGO_SECRET_KEY": secret,
         "DJANGO_ALLOWED_HOSTS": "guide.example.cn",
