@@ -30,7 +30,7 @@ from django.utils.http import http_date
 from . import content_version
 
 # Headers that belong to one response and are never replayed from the cache.
-_NOT_STORED = {"set-cookie", "date", "etag", "last-modified", "cache-control", "content-length"}
+_NOT_STORED = {"set-cookie", "date", "content-length"}
 
 
 def version_timestamp(version):
@@ -107,45 +107,40 @@ class PageCacheMiddleware:
         version = found.get(content_version.KEY) or content_version.get_content_version()
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
-            return self._respond(request, self._rebuild(entry), entry)
+            # The hot path: everything was worked out when the page was stored.
+            response = HttpResponse(entry["content"], headers=entry["headers"])
+            return self._respond(request, response, entry)
 
         response = self.get_response(request)
         if not is_cacheable(request, response):
             return response
-        entry = self._entry(response, version)
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
-        self._stamp(response, entry)
+        entry = self._store(key, response, version)
         return self._respond(request, response, entry)
 
     @staticmethod
-    def _entry(response, version):
+    def _store(key, response, version):
+        """Stamp `response` with its validators and cache headers, and store it with them."""
         content = response.content
-        return {
+        last_modified = version_timestamp(version)
+        response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        entry = {
             "version": version,
             "content": content,
-            "headers": [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED],
-            "etag": '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"',
-            "last_modified": version_timestamp(version),
+            "headers": {k: v for k, v in response.items() if k.lower() not in _NOT_STORED},
+            "etag": response["ETag"],
+            "last_modified": last_modified,
         }
-
-    @staticmethod
-    def _rebuild(entry):
-        response = HttpResponse(entry["content"])
-        response["Content-Length"] = str(len(entry["content"]))
-        for name, value in entry["headers"]:
-            response[name] = value
-        PageCacheMiddleware._stamp(response, entry)
-        return response
-
-    @staticmethod
-    def _stamp(response, entry):
-        response["ETag"] = entry["etag"]
-        if entry["last_modified"] is not None:
-            response["Last-Modified"] = http_date(entry["last_modified"])
-        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        entry["headers"]["Content-Length"] = str(len(content))
+        cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        return entry
 
     @staticmethod
     def _respond(request, response, entry):
+        if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+            return response
         return get_conditional_response(
             request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
         )
