@@ -79,8 +79,7 @@ def is_cacheable(request, response):
         return False
     cache_control = response.get("Cache-Control", "")
     return (
-        request.method == "GET"
-        and response.status_code == 200
+        response.status_code == 200
         and not response.streaming
         and not response.cookies
         and "private" not in cache_control
@@ -114,12 +113,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not is_cacheable(request, response):
             return response
-        entry = self._store(key, response, version)
+        entry = self._store(key, response, version, store=request.method == "GET")
         return self._respond(request, response, entry)
 
     @staticmethod
-    def _store(key, response, version):
-        """Stamp `response` with its validators and cache headers, and store it with them."""
+    def _store(key, response, version, store=True):
+        """Stamp `response` with its validators and cache headers, and store it with them (GET only)."""
         content = response.content
         last_modified = version_timestamp(version)
         response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
@@ -134,7 +133,8 @@ class PageCacheMiddleware:
             "last_modified": last_modified,
         }
         entry["headers"]["Content-Length"] = str(len(content))
-        cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        if store:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
         return entry
 
     @staticmethod

@@ -91,6 +91,13 @@ def test_guide_page_is_public_and_cacheable(content, client):
     assert response["Last-Modified"].endswith("GMT")
 
 
+def test_head_gets_the_same_cache_headers_as_get(content, client):
+    head = client.head(guide_url())
+    get = client.get(guide_url())
+    for header in ["ETag", "Last-Modified", "Cache-Control"]:
+        assert head[header] == get[header], header
+
+
 def test_staff_see_pages_privately_and_never_fill_the_cache(content, admin_client, client):
     response = admin_client.get(guide_url())
     assert response.status_code == HTTPStatus.OK

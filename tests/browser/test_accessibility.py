@@ -109,6 +109,26 @@ def test_page_has_no_axe_violations(site, browser, name, url_name, args, status,
         context.close()
 
 
+@pytest.mark.parametrize(("template", "status"), [("503.html", 503), ("500.html", 500)])
+def test_error_pages_have_no_axe_violations(site, browser, template, status):
+    """The outage and error pages, served as the server would serve them, pass axe too."""
+    from django.template.loader import render_to_string
+
+    html = render_to_string(template)
+    context, page, problems = open_page(browser, 360)
+    try:
+        url = f"{site}/error-page-{status}/"
+        page.route(url, lambda route: route.fulfill(status=status, body=html, content_type="text/html; charset=utf-8"))
+        page.goto(url)
+        page.screenshot(path=str(ARTIFACTS / f"a11y-error-{status}-360.png"), full_page=True)
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+        problems = [p for p in problems if f"status of {status}" not in p]
+        assert not problems, problems
+    finally:
+        context.close()
+
+
 def test_keyboard_alone_reaches_the_content_and_the_region_picker(site, browser):
     context, page, problems = open_page(browser, 360)
     try:
