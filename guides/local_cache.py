@@ -11,7 +11,9 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 
-MAX_ENTRIES = 512
+# An assembled guide takes about 100 KB in memory, so this bounds a worker's copy at about 25 MB;
+# most requests never get here (the page cache answers them).
+MAX_ENTRIES = 256
 _entries = OrderedDict()
 
 

@@ -148,6 +148,8 @@ class PageCacheMiddleware:
     @staticmethod
     def _mark_private_for_staff(request, response):
         """Keep shared caches (a CDN, a proxy) from storing what an editor saw."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return  # no session, so not logged in
         user = getattr(request, "user", None)
         try:
             is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
