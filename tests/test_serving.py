@@ -17,10 +17,10 @@ from django.contrib.staticfiles import finders
 from django.db import connection, models
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from guides.models import FAQ, CertificateType, Region, Situation
-from guides.page_cache import entry_key
+from guides.page_cache import entry_key, is_cacheable
 from guides.signals import CONTENT_MODELS
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,19 @@ def test_staff_see_pages_privately_and_never_fill_the_cache(content, admin_clien
     assert cache_entry(guide_url()) is None
     client.get(guide_url())
     assert cache_entry(guide_url()) is not None
+
+
+def test_a_page_that_looked_at_the_anonymous_user_is_still_cached(content, client):
+    """Views that ask "is this staff?" make Django add `Vary: Cookie`; for cookie-less visitors that changes nothing."""
+    from django.http import HttpResponse
+
+    request = RequestFactory().get(guide_url())
+    request.resolver_match = resolve(guide_url())
+    response = HttpResponse("页面")
+    response["Vary"] = "Cookie"
+    assert is_cacheable(request, response)
+    response.set_cookie("csrftoken", "x")
+    assert not is_cacheable(request, response)
 
 
 def test_a_query_string_bypasses_the_page_cache(content, client):
