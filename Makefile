@@ -51,3 +51,16 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	mkdir -p docs/screenshots
 	cp test-artifacts/guide-360-top.png docs/screenshots/guide-360.png
 	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi
+
+# --- Production serving and the benchmark (issue 5) ---
+.PHONY: serve bench
+PROD := DJANGO_SETTINGS_MODULE=reissue_site.settings.prod
+
+serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS).
+	$(PROD) $(PY) manage.py migrate --no-input
+	$(PROD) $(PY) manage.py collectstatic --no-input
+	$(PROD) $(VENV)/bin/gunicorn -c reissue_site/gunicorn.conf.py
+
+bench: venv  ## Benchmark the production stack on PostgreSQL + Redis (DATABASE_URL, REDIS_URL); about 3 minutes.
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py

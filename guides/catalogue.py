@@ -7,8 +7,7 @@ them again.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
+from . import local_cache
 from .content_version import get_content_version
 from .models import CertificateType, Region, Situation
 
@@ -43,11 +42,8 @@ class Catalogue:
 def get_catalogue(include_drafts=False):
     """Return the published reference rows (or all of them, for staff previews)."""
     key = f"catalogue:{get_content_version()}:{int(include_drafts)}"
-    catalogue = cache.get(key)
-    if catalogue is None:
-        catalogue = _load(include_drafts)
-        cache.set(key, catalogue, timeout=60 * 60 * 24)
-    return catalogue
+    # The key carries the content version, so a per-process copy is never stale.
+    return local_cache.get_or_set(key, lambda: _load(include_drafts), timeout=60 * 60 * 24)
 
 
 def _load(include_drafts):

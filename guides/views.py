@@ -12,8 +12,9 @@ from . import feedback, search
 from .catalogue import get_catalogue
 from .fees import estimate_fees
 from .forms import FeedbackForm, RegionPickerForm
+from .guide_cache import cached_guide
 from .preview import mark_private, preview_for
-from .selectors import GuideRequest, assemble_guide
+from .selectors import GuideRequest
 
 
 def home(request):
@@ -62,7 +63,7 @@ def guide(request, cert, situation, region=None):
         if picked == "":
             return redirect(national_url)
 
-    guide = assemble_guide(
+    guide = cached_guide(
         GuideRequest(
             certificate_type=certificate_type,
             situations=frozenset([chosen]),

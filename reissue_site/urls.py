@@ -1,5 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from guides.sitemaps import SITEMAPS
+from guides.views_health import healthz, robots_txt
 
 admin.site.site_header = "证书补办指南 · 内容管理"
 admin.site.site_title = "证书补办指南 内容管理"
@@ -9,3 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("guides.urls")),
 ]
+
+# Serving (issue 5): the machines' URLs, and a 500 handler that answers a database outage with 503.
+urlpatterns += [
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    path("healthz", healthz, name="healthz"),
+]
+handler500 = "guides.views_health.server_error"

@@ -42,6 +42,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serving (issue 5): whole-page cache hits skip everything below, database
+    # included (so they survive an outage); the headers the two middleware under
+    # it add are stored with the page and replayed on every hit.
+    "guides.page_cache.PageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "guides.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,3 +146,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# --- Serving: security headers, page cache, faults (issue 5) -----------------
+# A strict policy: no inline script or style anywhere, nothing from another origin.
+# JSON-LD blocks are data, not script, so they need no exception.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws the select arrow and checkboxes as data: SVG images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
+SESSION_COOKIE_HTTPONLY = True
+# /healthz answers the load balancer over plain HTTP, even where HTTPS is enforced.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Whole-page cache for anonymous GETs of these URL names (guides/page_cache.py).
+PAGE_CACHE_URL_NAMES = ["guides:home", "guides:certificate", "guides:guide", "guides:guide_region", "sitemap", "robots"]
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "300"))
+# Fail fast when PostgreSQL is unreachable, so a fault becomes a 503 in seconds, not a hung worker.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+if REDIS_URL:
+    # A Redis outage degrades to cache misses quickly instead of hanging a worker.
+    CACHES["default"]["OPTIONS"].update({"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1})

@@ -1,0 +1,161 @@
+"""Whole-page cache for anonymous GETs of guide pages, keyed by the content version.
+
+A cached entry remembers the content version it was rendered under; a content
+edit bumps the version (guides/signals.py), so every worker's next request
+misses and renders fresh rows. The version and the entry are fetched in one
+cache round trip.
+
+The middleware sits right after SecurityMiddleware and whitenoise, so a hit
+touches neither the database nor the view, nor any other middleware: while
+PostgreSQL is down, cached guides keep answering 200. The CSP and the other
+headers added further in are stored with the page and replayed (pages that
+use a CSP nonce must therefore not be cacheable; none does). Requests that carry a session cookie (editors) or a
+query string (staff previews, form submissions) bypass the cache entirely.
+
+Every cached page carries `ETag` (a hash of the body), `Last-Modified` (when the
+content version was minted) and `Cache-Control: public, max-age=…`, and a
+matching conditional GET is answered with 304.
+"""
+
+import functools
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from . import content_version
+
+# Headers that belong to one response and are never replayed from the cache.
+_NOT_STORED = {"set-cookie", "date", "content-length"}
+
+
+def version_timestamp(version):
+    """Return when `version` was minted, as seconds since the epoch (see content_version)."""
+    try:
+        return int(version, 16) // 1_000_000_000
+    except (TypeError, ValueError):
+        return None
+
+
+@functools.cache
+def build_id():
+    """Return a token for this deployment's code and static files.
+
+    Cached pages name hashed static files and carry the headers of the code that
+    rendered them, so a deployment must not serve pages stored by the previous
+    one: the static manifest (or, without one, the settings module) identifies it.
+    """
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        seed = manifest.read_bytes()
+    except OSError:
+        seed = settings.SETTINGS_MODULE.encode()
+    return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
+
+
+def entry_key(request):
+    """Return the cache key for this request's page: deployment, scheme, host and path, hashed."""
+    url = f"{build_id()}:{request.scheme}://{request.get_host()}{request.path}"
+    return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def may_use_cache(request):
+    """Return whether the page cache may answer (or store) this request at all."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def is_cacheable(request, response):
+    """Return whether `response` is the same for every anonymous visitor and may be stored."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in settings.PAGE_CACHE_URL_NAMES:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        # `Vary: Cookie` (the view looked at the session or the user) does not stop it:
+        # requests with a session cookie never get here, and without one every
+        # visitor is the same anonymous user.
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not may_use_cache(request):
+            response = self.get_response(request)
+            self._mark_private_for_staff(request, response)
+            return response
+        try:
+            key = entry_key(request)
+        except Exception:  # DisallowedHost: let the normal path answer 400.
+            return self.get_response(request)
+
+        found = cache.get_many([content_version.KEY, key])
+        version = found.get(content_version.KEY) or content_version.get_content_version()
+        entry = found.get(key)
+        if entry is not None and entry["version"] == version:
+            # The hot path: everything was worked out when the page was stored.
+            response = HttpResponse(entry["content"], headers=entry["headers"])
+            return self._respond(request, response, entry)
+
+        response = self.get_response(request)
+        if not is_cacheable(request, response):
+            return response
+        entry = self._store(key, response, version, store=request.method == "GET")
+        return self._respond(request, response, entry)
+
+    @staticmethod
+    def _store(key, response, version, store=True):
+        """Stamp `response` with its validators and cache headers, and store it with them (GET only)."""
+        content = response.content
+        last_modified = version_timestamp(version)
+        response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+        if last_modified is not None:
+            response["Last-Modified"] = http_date(last_modified)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        entry = {
+            "version": version,
+            "content": content,
+            "headers": {k: v for k, v in response.items() if k.lower() not in _NOT_STORED},
+            "etag": response["ETag"],
+            "last_modified": last_modified,
+        }
+        entry["headers"]["Content-Length"] = str(len(content))
+        if store:
+            cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+        return entry
+
+    @staticmethod
+    def _respond(request, response, entry):
+        if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+            return response
+        return get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
+
+    @staticmethod
+    def _mark_private_for_staff(request, response):
+        """Keep shared caches (a CDN, a proxy) from storing what an editor saw."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return  # no session, so not logged in
+        user = getattr(request, "user", None)
+        try:
+            is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
+        except Exception:  # The database is down: the user is unknown, so assume the worst.
+            is_staff = True
+        if is_staff:
+            patch_cache_control(response, private=True, no_store=True)

@@ -1,0 +1,66 @@
+"""sitemap.xml: the start page, every certificate overview and every guide page, with lastmod."""
+
+from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
+from django.db.models import Max
+from django.urls import reverse
+
+from .catalogue import get_catalogue
+from .content_version import get_content_version
+from .models import FAQ, Fee, Material, Notice, Precondition, ProcessingTime, Step
+
+GUIDE_ITEM_MODELS = [Precondition, Material, Step, ProcessingTime, Fee, Notice, FAQ]
+
+
+def latest_item_change():
+    """Return when any published guide item last changed (one query per item kind, cached per version)."""
+    key = f"latest-item-change:{get_content_version()}"
+    latest = cache.get(key)
+    if latest is None:
+        stamps = [m.objects.filter(is_published=True).aggregate(at=Max("updated_at"))["at"] for m in GUIDE_ITEM_MODELS]
+        latest = max((s for s in stamps if s), default=None)
+        cache.set(key, latest, timeout=60 * 60 * 24)
+    return latest
+
+
+def _latest(*stamps):
+    return max((s for s in stamps if s), default=None)
+
+
+class GuideSitemap(Sitemap):
+    """Every public page a citizen can land on from a search engine.
+
+    A page's lastmod is the latest change to its certificate type, situation or
+    region, or to any guide item: items carry their limits as many-to-many rows,
+    so working out which items reach which of the 400-odd pages would cost a
+    guide assembly per page; a slightly early lastmod costs only a recrawl.
+    """
+
+    changefreq = "weekly"
+
+    def items(self):
+        catalogue = get_catalogue()
+        items_changed = latest_item_change()
+        pages = [(reverse("guides:home"), _latest(items_changed, *(c.updated_at for c in catalogue.certificate_types)))]
+        for cert in catalogue.certificate_types:
+            pages.append((cert.get_absolute_url(), _latest(cert.updated_at, items_changed)))
+            for situation in catalogue.situations:
+                changed = _latest(cert.updated_at, situation.updated_at, items_changed)
+                pages.append((reverse("guides:guide", args=[cert.slug, situation.slug]), changed))
+                for region in catalogue.regions:
+                    pages.append(
+                        (
+                            reverse("guides:guide_region", args=[cert.slug, situation.slug, region.slug]),
+                            _latest(changed, region.updated_at),
+                        )
+                    )
+        return pages
+
+    def location(self, item):
+        return item[0]
+
+    def lastmod(self, item):
+        return item[1]
+
+
+SITEMAPS = {"guides": GuideSitemap}
