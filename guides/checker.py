@@ -20,8 +20,9 @@ from django.utils.http import urlencode
 
 from .content_version import get_content_version
 from .fees import estimate_fees
+from .guide_cache import cached_guide
 from .models import Precondition
-from .selectors import GuideRequest, applicable_items, assemble_guide
+from .selectors import GuideRequest, applicable_items
 
 YES, NO = "yes", "no"
 CROSS_PROVINCE = "cross-province"
@@ -477,7 +478,7 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
     """Return the assembled guide for the answers, with its date range and fee estimate."""
     situations = situations_for(catalogue, facts.reason, facts.cross_province, facts.is_urgent)
     request = GuideRequest(facts.certificate_type, situations, facts.living_in, facts.submit_on, include_drafts)
-    guide = assemble_guide(request, all_reasons=catalogue.reasons)
+    guide = cached_guide(request, all_reasons=catalogue.reasons)
     dates = []
     for item in guide.processing_times:
         start = facts.submit_on
