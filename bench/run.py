@@ -16,6 +16,7 @@ Everything is on loopback and stops by itself; the server is killed at the end.
 Exit status 1 when a target is missed.
 """
 
+import datetime
 import gzip
 import os
 import re
@@ -157,8 +158,17 @@ def asset_sizes(html):
 
 
 def checker_path():
-    """Return the checker outcome path to measure (BENCH_CHECKER_PATH), or None where there is no checker."""
-    return os.environ.get("BENCH_CHECKER_PATH") or None
+    """Return the checker outcome path to measure: BENCH_CHECKER_PATH, or the issue's own example.
+
+    The example is a lost 职称 certificate issued in 北京, applied for in 广东, urgent,
+    by post, submitted today.
+    """
+    default = (
+        "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes"
+        "&identity-unchanged=yes&still-valid=yes&issued-in=110000&living-in=440000"
+        f"&urgent=title-review&delivery=mail&date={datetime.date.today():%Y-%m-%d}"
+    )
+    return os.environ.get("BENCH_CHECKER_PATH") or default
 
 
 def main():
