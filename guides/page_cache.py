@@ -126,7 +126,7 @@ class PageCacheMiddleware:
         response["ETag"] = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
-        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE)
+        patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_MAX_AGE, must_revalidate=True)
         entry = {
             "version": version,
             "content": content,

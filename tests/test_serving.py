@@ -86,7 +86,7 @@ def test_every_page_is_free_of_inline_script_and_style(content, client):
 
 def test_guide_page_is_public_and_cacheable(content, client):
     response = client.get(guide_url())
-    assert response["Cache-Control"] == f"public, max-age={settings.PAGE_CACHE_MAX_AGE}"
+    assert response["Cache-Control"] == f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, must-revalidate"
     assert re.fullmatch(r'"[0-9a-f]{32}"', response["ETag"])
     assert response["Last-Modified"].endswith("GMT")
 

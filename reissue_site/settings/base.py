@@ -179,7 +179,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Whole-page cache for anonymous GETs of these URL names (guides/page_cache.py).
 PAGE_CACHE_URL_NAMES = ["guides:home", "guides:certificate", "guides:guide", "guides:guide_region", "sitemap", "robots"]
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
-PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "300"))
+# 0: browsers and CDNs may store guide pages but revalidate every view with the
+# ETag (a cheap 304), so an editor's change is seen on the very next view.
+PAGE_CACHE_MAX_AGE = int(os.environ.get("PAGE_CACHE_MAX_AGE", "0"))
 # Fail fast when PostgreSQL is unreachable, so a fault becomes a 503 in seconds, not a hung worker.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
