@@ -20,9 +20,9 @@ from django.utils.http import urlencode
 
 from .content_version import get_content_version
 from .fees import estimate_fees
-from .guide_cache import cached_guide
+from .guide_cache import cached_guide, cached_items
 from .models import Precondition
-from .selectors import GuideRequest, applicable_items
+from .selectors import GuideRequest
 
 YES, NO = "yes", "no"
 CROSS_PROVINCE = "cross-province"
@@ -346,7 +346,7 @@ def run_checker(params, catalogue, today, include_drafts=False):
             return _finish(state)
         reason = catalogue.situation(reason_slug)
         request = GuideRequest(cert, frozenset([reason]), None, today, include_drafts)
-        for precondition in applicable_items(Precondition, request):
+        for precondition in cached_items(Precondition, request):
             if ask(_yes_no(precondition)) == NO:
                 state.outcome = precondition_outcome(precondition)
                 return _finish(state)
@@ -358,7 +358,7 @@ def run_checker(params, catalogue, today, include_drafts=False):
         # asked once those are known.
         situations = situations_for(catalogue, reason, issued_in != living_in, urgent != NOT_URGENT)
         request = GuideRequest(cert, situations, living_in, today, include_drafts)
-        for precondition in applicable_items(Precondition, request):
+        for precondition in cached_items(Precondition, request):
             if precondition.key not in used and ask(_yes_no(precondition)) == NO:
                 state.outcome = precondition_outcome(precondition)
                 return _finish(state)
@@ -418,7 +418,7 @@ def _reason_outcome(reason_slug, cert, catalogue, today, include_drafts):
         request = None
         if catalogue.reasons:
             request = GuideRequest(cert, frozenset(catalogue.reasons[:1]), None, today, include_drafts)
-        found = applicable_items(Precondition, request) if request else []
+        found = cached_items(Precondition, request) if request else []
         match = next((p for p in found if p.if_not == wanted), None)
         if match:
             return Outcome(wanted, OUTCOME_TITLES[wanted], match.if_not_advice, match)

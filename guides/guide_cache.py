@@ -10,7 +10,7 @@ content edit makes every worker assemble afresh.
 
 from . import local_cache
 from .content_version import get_content_version
-from .selectors import assemble_guide
+from .selectors import applicable_items, assemble_guide
 
 TIMEOUT = 60 * 60 * 24
 
@@ -28,3 +28,9 @@ def guide_key(request):
 def cached_guide(request, all_reasons=None):
     """Return `assemble_guide(request, all_reasons)`, from the cache while the content is unchanged."""
     return local_cache.get_or_set(guide_key(request), lambda: assemble_guide(request, all_reasons), TIMEOUT)
+
+
+def cached_items(model, request):
+    """Return `applicable_items(model, request)` (the checker's questions), cached like guides."""
+    key = f"{guide_key(request)}:{model._meta.model_name}"
+    return local_cache.get_or_set(key, lambda: applicable_items(model, request), TIMEOUT)
