@@ -2,14 +2,16 @@
 
 from urllib.parse import urlencode
 
+from crispy_forms.utils import render_crispy_form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import feedback, search
+from . import feedback, local_cache, search
 from .catalogue import get_catalogue
+from .content_version import get_content_version
 from .fees import estimate_fees
 from .forms import FeedbackForm, RegionPickerForm
 from .guide_cache import cached_guide
@@ -73,11 +75,7 @@ def guide(request, cert, situation, region=None):
         ),
         all_reasons=catalogue.reasons,
     )
-    picker = RegionPickerForm(
-        initial={"region": region_obj.slug if region_obj else ""},
-        regions=catalogue.regions,
-        action=national_url,
-    )
+    picker = region_picker(catalogue, national_url, region_obj, preview.include_drafts)
     page_title = f"{certificate_type.short_name}{chosen.title}"
     if region_obj:
         page_title += f"（{region_obj.name}）"
@@ -165,3 +163,20 @@ def feedback_thanks(request):
         "guides/feedback/thanks.html",
         {"page": page, "said_no": request.GET.get("helpful") == "no", "reported": bool(request.GET.get("reported"))},
     )
+
+
+def region_picker(catalogue, action, region, include_drafts=False):
+    """Return the crispy-rendered region picker, rendered once per content version and page.
+
+    It is the same for every visitor of a page, and crispy renders each of its 32
+    options through a template (about 1.4 ms a page, measured with make bench).
+    """
+    key = f"picker:{get_content_version()}:{int(include_drafts)}:{action}:{region.slug if region else ''}"
+
+    def render():
+        form = RegionPickerForm(
+            initial={"region": region.slug if region else ""}, regions=catalogue.regions, action=action
+        )
+        return render_crispy_form(form)
+
+    return local_cache.get_or_set(key, render, timeout=60 * 60 * 24)
