@@ -106,6 +106,7 @@ class PageCacheMiddleware:
 
         found = cache.get_many([content_version.KEY, key])
         version = found.get(content_version.KEY) or content_version.get_content_version()
+        content_version.remember(version)
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
             # The hot path: everything was worked out when the page was stored.

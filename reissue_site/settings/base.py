@@ -45,6 +45,7 @@ MIDDLEWARE = [
     # Serving (issue 5): whole-page cache hits skip everything below, database
     # included (so they survive an outage); the headers the two middleware under
     # it add are stored with the page and replayed on every hit.
+    "guides.content_version.ContentVersionMiddleware",
     "guides.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "guides.security.SecurityHeadersMiddleware",
