@@ -107,7 +107,10 @@ def test_error_summary_takes_the_keyboard_focus(browser, site, js):
     # The summary links to the field.
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#f-cert")
+    # Playwright learns of a same-document (fragment) navigation a moment after the
+    # key press, so wait for it rather than reading page.url at once.
+    expect(page).to_have_url(re.compile(r"#f-cert$"))
+    expect(page.locator("#f-cert")).to_be_in_viewport()
 
 
 def test_copy_link_and_print_with_javascript(browser, site):
