@@ -31,9 +31,9 @@ from django.utils.safestring import mark_safe
 
 from .catalogue import get_catalogue
 from .content_version import get_content_version
+from .formatting import yuan_range
 from .models import PageFeedback, SynonymGroup
 from .selectors import GuideRequest, assemble_guide
-from .templatetags.guide_tags import yuan_range
 
 # Part of the cache key: bump it when the shape of the index changes, so a deploy
 # never unpickles an index an older release put in the shared cache.

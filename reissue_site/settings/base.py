@@ -63,7 +63,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "reissue_site.urls"
 WSGI_APPLICATION = "reissue_site.wsgi.application"
 
+# The site's pages are Jinja2 templates in templates/ (reissue_site/jinja2.py says why);
+# the Django template engine renders the admin, its overrides in templates/admin/
+# and crispy-forms' form templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "reissue_site.jinja2.environment"},
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -1,9 +1,8 @@
+"""How amounts and item labels read on the site (used by the Jinja templates and search)."""
+
 from decimal import Decimal
 
-from django import template
 from django.utils.html import format_html_join
-
-register = template.Library()
 
 
 def yuan(amount):
@@ -13,7 +12,6 @@ def yuan(amount):
     return f"{amount.normalize():f}"
 
 
-@register.simple_tag
 def yuan_range(low, high):
     if low is None and high is None:
         return ""
@@ -22,7 +20,6 @@ def yuan_range(low, high):
     return f"{yuan(low)}–{yuan(high)} 元"
 
 
-@register.simple_tag
 def fee_amount(fee):
     if fee.regular_multiplier_max is not None:
         basis = f"{fee.basis}，" if fee.basis else ""
@@ -32,19 +29,19 @@ def fee_amount(fee):
     return fee.basis
 
 
-@register.simple_tag
 def item_badges(item):
     """Label drafts and reason-limited items ("仅遗失时需要")."""
+    reasons = getattr(item, "only_for_reasons", [])
+    if item.is_published and not reasons:
+        return ""  # most items: nothing to label
     badges = []
     if not item.is_published:
         badges.append(("badge draft-badge", "草稿"))
-    reasons = getattr(item, "only_for_reasons", [])
     if reasons:
         names = "或".join(r.name for r in reasons)
         badges.append(("badge reason-badge", f"仅{names}时需要"))
     return format_html_join(" ", '<span class="{}">{}</span>', badges)
 
 
-@register.filter
 def as_yuan(amount):
     return yuan(Decimal(amount))

@@ -1,0 +1,131 @@
+"""The Jinja2 environment for the site's own pages (everything under templates/ but admin).
+
+The citizen pages render with Jinja2 because it compiles a template to Python code:
+a guide page renders several times faster than with the Django template language,
+which matters on every page-cache miss (issue 5's benchmark). The Django admin and
+its overrides in templates/admin/ stay on the Django template language, as do the
+form templates of crispy-forms (called through `crispy()` below).
+
+The globals and filters here are the Jinja spelling of the Django tags and filters
+the templates used: `url()`, `static()`, `|date`, `|linebreaks`, `|truncatechars`.
+"""
+
+import functools
+
+import jinja2
+from crispy_forms.utils import render_crispy_form
+from django.templatetags.static import static
+from django.urls import get_script_prefix, reverse
+from django.utils import dateformat
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from markupsafe import Markup
+
+from guides import seo
+from guides.formatting import as_yuan, fee_amount, item_badges, yuan_range
+
+# Templates of Django-template apps that live beside ours in templates/: the Django
+# template engine (listed after this one) renders them.
+DJANGO_TEMPLATE_PREFIXES = ("admin/", "simple_history/", "registration/")
+
+
+class SiteLoader(jinja2.FileSystemLoader):
+    """Load templates/ except the Django-template overrides of other apps."""
+
+    def get_source(self, environment, template):
+        if template.startswith(DJANGO_TEMPLATE_PREFIXES):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+def url(name, *args):
+    """Return the path of the named URL (the `{% url %}` tag)."""
+    return _reverse(get_script_prefix(), name, args)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(script_prefix, name, args):
+    # A URL depends only on the URLconf, the script prefix and the arguments; reversing
+    # is a tenth of a guide page's render time, and a page links to the same few URLs.
+    return reverse(name, args=args)
+
+
+@functools.lru_cache(maxsize=256)
+def static_url(path):
+    """Return the URL of a static file (the `{% static %}` tag); hashed names are fixed per deployment."""
+    return static(path)
+
+
+def date(value, fmt="Y-m-d"):
+    """Format a date with Django's format characters (the `|date` filter); '' for None."""
+    if not value:
+        return ""
+    return dateformat.format(value, fmt)
+
+
+def linebreaks_filter(value):
+    """Escape the text, then turn blank-line paragraphs into <p> and single newlines into <br>."""
+    return Markup(linebreaks(value, autoescape=True))
+
+
+def linebreaksbr(value):
+    return Markup(jinja2.utils.markupsafe.escape(value or "").replace("\n", Markup("<br>")))
+
+
+def truncatechars(value, length):
+    return Truncator(value or "").chars(length)
+
+
+@jinja2.pass_context
+def canonical_url(context):
+    """Return this page's absolute URL without its query string."""
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""
+
+
+@jinja2.pass_context
+def crispy(context, form):
+    """Render `form` with crispy-forms (Django templates), with this request's CSRF token."""
+    return mark_safe(render_crispy_form(form, context={"csrf_token": context.get("csrf_token")}))
+
+
+@jinja2.pass_context
+def guide_structured_data(context):
+    """Render the HowTo and FAQPage JSON-LD blocks for the guide page in `context`."""
+    description = f"{context['page_title']}：能否补办、申请材料、办理步骤、办理时限和费用。"
+    objects = seo.guide_json_ld(
+        guide=context["guide"],
+        fee_estimate=context.get("fee_estimate"),
+        page_title=context["page_title"],
+        description=description,
+        url=canonical_url(context),
+    )
+    return Markup("".join(seo.json_ld(obj) for obj in objects))
+
+
+def environment(**options):
+    options["loader"] = SiteLoader(options["loader"].searchpath)
+    # Like the Django template language: a missing variable or attribute renders as
+    # nothing instead of failing the page.
+    options["undefined"] = jinja2.ChainableUndefined
+    env = jinja2.Environment(**options)
+    env.globals.update(
+        url=url,
+        static=static_url,
+        canonical_url=canonical_url,
+        crispy=crispy,
+        guide_structured_data=guide_structured_data,
+        json_ld=seo.json_ld,
+        item_badges=item_badges,
+        fee_amount=fee_amount,
+        yuan_range=yuan_range,
+    )
+    env.filters.update(
+        date=date,
+        linebreaks=linebreaks_filter,
+        linebreaksbr=linebreaksbr,
+        truncatechars=truncatechars,
+        as_yuan=as_yuan,
+    )
+    return env
