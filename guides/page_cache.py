@@ -19,6 +19,7 @@ matching conditional GET is answered with 304.
 
 import functools
 import hashlib
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -90,6 +91,26 @@ def is_cacheable(request, response):
     )
 
 
+# This worker's copy of the pages it served lately. An entry is used only while its
+# version is the current one (read from the shared cache on every request, so an
+# edit in any worker is seen at once); the copy saves fetching and unpickling the
+# page from Redis on each hit. 512 pages of about 25 KB: about 13 MB per worker.
+LOCAL_ENTRIES = 512
+_local_entries = OrderedDict()
+
+
+def _keep_locally(key, entry):
+    _local_entries[key] = entry
+    _local_entries.move_to_end(key)
+    if len(_local_entries) > LOCAL_ENTRIES:
+        _local_entries.popitem(last=False)
+
+
+def clear_local_entries():
+    """Forget this process's copies (tests clear the shared cache and this with it)."""
+    _local_entries.clear()
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -104,10 +125,12 @@ class PageCacheMiddleware:
         except Exception:  # DisallowedHost: let the normal path answer 400.
             return self.get_response(request)
 
-        found = cache.get_many([content_version.KEY, key])
-        version = found.get(content_version.KEY) or content_version.get_content_version()
-        content_version.remember(version)
-        entry = found.get(key)
+        version = content_version.get_content_version()
+        entry = _local_entries.get(key)
+        if entry is None or entry["version"] != version:
+            entry = cache.get(key)
+            if entry is not None and entry["version"] == version:
+                _keep_locally(key, entry)
         if entry is not None and entry["version"] == version:
             # The hot path: everything was worked out when the page was stored.
             response = HttpResponse(entry["content"], headers=entry["headers"])
@@ -138,6 +161,7 @@ class PageCacheMiddleware:
         entry["headers"]["Content-Length"] = str(len(content))
         if store:
             cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+            _keep_locally(key, entry)
         return entry
 
     @staticmethod

@@ -14,11 +14,14 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db import connection, models
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
+from guides import page_cache
+from guides.content_version import bump_content_version
 from guides.models import FAQ, CertificateType, Region, Situation
 from guides.page_cache import entry_key, is_cacheable
 from guides.signals import CONTENT_MODELS
@@ -179,6 +182,19 @@ def test_a_limit_change_replaces_the_cached_page(content, client):
     assert faq.question in client.get(url).content.decode()
     faq.regions.set([Region.objects.get(slug="beijing")])
     assert faq.question not in client.get(url).content.decode()
+
+
+def test_a_worker_answers_from_its_own_copy_until_any_worker_changes_the_version(content, client):
+    first = client.get(guide_url())
+    # The shared copy is gone (evicted, say): this worker still has the page.
+    cache.delete_many(list(page_cache._local_entries))
+    response, queries = count_queries(client, guide_url())
+    assert (response.content, queries) == (first.content, 0)
+    # Another worker saves an edit: it bumps the version in the shared cache only.
+    bump_content_version()
+    response, queries = count_queries(client, guide_url())
+    assert response.status_code == HTTPStatus.OK
+    assert queries > 0, "the page was rendered afresh, not taken from this worker's copy"
 
 
 # --- budgets -------------------------------------------------------------------
