@@ -1,0 +1,78 @@
+"""The Jinja2 environment of the site's pages (reissue_site/jinja2.py)."""
+
+import re
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import engines
+from django.template.backends.django import DjangoTemplates
+from django.template.backends.jinja2 import Jinja2
+from django.template.loader import get_template
+from django.urls import reverse, set_script_prefix
+
+from reissue_site.jinja2 import DJANGO_TEMPLATE_PREFIXES, url
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def site_templates():
+    names = (str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html"))
+    return sorted(name for name in names if not name.startswith(DJANGO_TEMPLATE_PREFIXES))
+
+
+@pytest.mark.parametrize("name", site_templates())
+def test_every_site_template_compiles(name):
+    assert isinstance(get_template(name).backend, Jinja2)
+
+
+def test_admin_overrides_stay_django_templates():
+    assert isinstance(get_template("admin/base_site.html").backend, DjangoTemplates)
+    assert isinstance(get_template("simple_history/object_history_list.html").backend, DjangoTemplates)
+    assert isinstance(get_template("bootstrap5/field.html").backend, DjangoTemplates)  # crispy's own
+
+
+def test_url_depends_on_the_script_prefix():
+    """url() is memoised; a site mounted under a prefix must still get its own links."""
+    path = url("guides:guide", "skill-certificate", "lost")
+    assert path == reverse("guides:guide", args=["skill-certificate", "lost"])
+    try:
+        set_script_prefix("/zhengshu/")
+        assert url("guides:guide", "skill-certificate", "lost") == "/zhengshu" + path
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_missing_variable_renders_as_nothing():
+    template = engines["jinja2"].from_string("[{{ nothing }}][{{ nothing.deeper.still }}]")
+    assert template.render({}) == "[][]"
+
+
+LEAKS = re.compile(r"bound method|object at 0x|\{\{|\{%|Undefined")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        reverse("guides:home"),
+        reverse("guides:certificate", args=["skill-certificate"]),
+        reverse("guides:guide", args=["professional-title", "cross-province"]),
+        reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"]),
+        reverse("guides:search") + "?q=证书丢了 外地",
+        reverse("guides:search") + "?q=火星",
+        reverse("guides:feedback") + "?page=/guides/skill-certificate/lost/&helpful=no",
+        reverse("guides:check_start"),
+        reverse("guides:check_question", args=["cert"]) + "?asked=cert",
+        reverse("guides:check_result")
+        + "?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
+        "&still-valid=yes&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail&date=2026-12-21",
+        reverse("guides:check_result") + "?cert=professional-title&reason=changed",
+        "/no-such-page/",
+    ],
+)
+def test_pages_show_no_python_objects_or_template_syntax(content, client, path):
+    """A method called without () or a DTL-only tag would leak into the page text."""
+    response = client.get(path)
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND)
+    assert not LEAKS.findall(response.text)
