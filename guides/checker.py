@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.utils.http import urlencode
 
+from . import local_cache
 from .content_version import get_content_version
 from .fees import estimate_fees
 from .guide_cache import cached_guide, cached_items
@@ -297,11 +297,9 @@ FIXED_ORDER = ["cert", "reason", "<preconditions>", "issued-in", "living-in", "u
 def precondition_keys():
     """Return every precondition key, in question order (cached per content version)."""
     key = f"checker:precondition-keys:{get_content_version()}"
-    keys = cache.get(key)
-    if keys is None:
-        keys = list(Precondition.objects.order_by("order", "pk").values_list("key", flat=True))
-        cache.set(key, keys, timeout=60 * 60 * 24)
-    return keys
+    return local_cache.get_or_set(
+        key, lambda: tuple(Precondition.objects.order_by("order", "pk").values_list("key", flat=True)), 60 * 60 * 24
+    )
 
 
 def slug_order():

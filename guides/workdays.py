@@ -13,11 +13,11 @@ State Council publishes a whole year at once, so an editor enters the whole year
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import chinese_calendar
-from django.core.cache import cache as django_cache
 
+from . import local_cache
 from .content_version import get_content_version
 from .models import Holiday
 
@@ -49,6 +49,12 @@ def library_knows(year):
     return True
 
 
+@lru_cache(maxsize=4096)
+def library_is_workday(day):
+    """Return `chinese_calendar.is_workday(day)`, remembered: each call scans the library's whole table."""
+    return chinese_calendar.is_workday(day)
+
+
 class WorkCalendar:
     """Answer "is this a working day?" from editors' rows, the library, then the weekday."""
 
@@ -61,10 +67,9 @@ class WorkCalendar:
     def from_database(cls):
         """Return a calendar with every `Holiday` row, cached per content version."""
         key = f"workdays:holidays:{get_content_version()}"
-        overrides = django_cache.get(key)
-        if overrides is None:
-            overrides = dict(Holiday.objects.values_list("date", "is_workday"))
-            django_cache.set(key, overrides, timeout=60 * 60 * 24)
+        overrides = local_cache.get_or_set(
+            key, lambda: dict(Holiday.objects.values_list("date", "is_workday")), timeout=60 * 60 * 24
+        )
         return cls(overrides)
 
     def knows(self, year):
@@ -74,7 +79,7 @@ class WorkCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if library_knows(day.year):
-            return chinese_calendar.is_workday(day)
+            return library_is_workday(day)
         return day.weekday() < 5
 
     def add_workdays(self, start, days):
