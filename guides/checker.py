@@ -447,6 +447,9 @@ class PersonalGuide:
     guide: object
     fees: object
     dates: list
+    # {step pk: the channels that fit this reader}; the steps themselves are shared
+    # with every other request (the assembled guide is cached), so they are not touched.
+    channels: dict = field(default_factory=dict)
 
     @property
     def unknown_years(self):
@@ -503,13 +506,12 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
                     calendar.add_workdays(start, item.urgent_max_days),
                 )
             )
-    for step in guide.steps:
-        step.checker_channels = _channels_for(step, facts)
     return PersonalGuide(
         facts=facts,
         guide=guide,
         fees=estimate_fees(guide.fees, mailing=facts.mailing),
         dates=dates,
+        channels={step.pk: _channels_for(step, facts) for step in guide.steps},
     )
 
 
