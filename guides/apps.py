@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class GuidesConfig(AppConfig):
@@ -6,6 +7,8 @@ class GuidesConfig(AppConfig):
     verbose_name = "补办指南内容"
 
     def ready(self):
-        from . import signals
+        from . import roles, signals
 
         signals.connect()
+        # After the auth app's own post_migrate handler has made this app's permissions.
+        post_migrate.connect(roles.ensure_editor_group, sender=self, dispatch_uid="guides-editor-group")

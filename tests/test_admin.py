@@ -9,6 +9,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from guides.models import (
     Region,
     Situation,
 )
+from guides.roles import editor_codenames
 from tests import builders
 from tests.formscrape import form_data
 
@@ -131,6 +133,23 @@ def test_editor_group_has_exactly_the_content_permissions():
     expected |= {("guides", "view_pagefeedback"), ("guides", "view_problemreport"), ("guides", "change_problemreport")}
     assert perms == expected
     assert not Permission.objects.filter(group=group, content_type__app_label__in=["auth", "admin", "axes"]).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_keeps_the_editor_group():
+    """flush empties auth tables too; the group comes back, with the same permissions."""
+    before = set(Group.objects.get(name="编辑").permissions.values_list("codename", flat=True))
+    call_command("flush", interactive=False, verbosity=0)
+    after = set(Group.objects.get(name="编辑").permissions.values_list("codename", flat=True))
+    assert after == before
+    assert len(after) == len(editor_codenames())
+
+
+def test_an_existing_editor_group_is_left_as_the_admin_made_it():
+    group = Group.objects.get(name="编辑")
+    group.permissions.remove(Permission.objects.get(codename="delete_fee"))
+    call_command("migrate", verbosity=0)
+    assert not group.permissions.filter(codename="delete_fee").exists()
 
 
 def test_editor_can_change_a_fee(editor_client, content):
