@@ -8,6 +8,7 @@ missing or bad with an error summary, and are never indexed.
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -19,7 +20,9 @@ NOINDEX = "noindex, nofollow"
 
 
 def _noindex(response):
+    """Keep a page of someone's answers out of search engines and out of shared caches (a CDN)."""
     response["X-Robots-Tag"] = NOINDEX
+    patch_cache_control(response, private=True)
     return response
 
 

@@ -72,6 +72,7 @@ def test_lost_title_certificate_beijing_to_guangdong_urgent_by_mail(client, cont
     assert "预计哪天办好" in page
     assert response["X-Robots-Tag"].startswith("noindex")
     assert '<meta name="robots" content="noindex' in page
+    assert "private" in response["Cache-Control"]  # someone's answers: no shared cache keeps them
 
 
 def test_outcome_summary_has_a_change_link_for_every_answer(client, content):
