@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
+from guides import local_cache, page_cache
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _jinja2_context_in_responses():
@@ -23,10 +25,14 @@ def _jinja2_context_in_responses():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Start every test with an empty cache so no page or catalogue leaks between tests."""
+    """Start every test with empty caches, shared and per-process, so nothing leaks between tests."""
     cache.clear()
+    local_cache.clear()
+    page_cache.clear_local_entries()
     yield
     cache.clear()
+    local_cache.clear()
+    page_cache.clear_local_entries()
 
 
 @pytest.fixture
