@@ -53,7 +53,7 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi
 
 # --- Production serving and the benchmark (issue 5) ---
-.PHONY: serve bench
+.PHONY: serve bench lighthouse
 PROD := DJANGO_SETTINGS_MODULE=reissue_site.settings.prod
 
 serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS).
@@ -64,3 +64,6 @@ serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRE
 bench: venv  ## Benchmark the production stack on PostgreSQL + Redis (DATABASE_URL, REDIS_URL); about 3 minutes.
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+lighthouse: venv  ## Lighthouse (mobile) scores per page type on the production stack (DATABASE_URL, REDIS_URL; needs npm).
+	$(PY) bench/lighthouse.py
