@@ -21,6 +21,7 @@ from django.utils import timezone
 from .catalogue import get_catalogue
 from .content_version import get_content_version
 from .models import PageFeedback, ProblemReport
+from .security import client_address
 from .selectors import GuideRequest, assemble_guide
 
 MAX_URL_CHARS = 500
@@ -101,21 +102,6 @@ def _title(url_name, kwargs):
 
 
 # ── The flood guard ────────────────────────────────────────────────────────
-
-
-def client_address(request):
-    """Return the client's address, as the load balancer saw it when one is configured.
-
-    Behind a load balancer every request comes from the balancer's address, so set
-    FEEDBACK_CLIENT_IP_HEADER (e.g. "HTTP_X_FORWARDED_FOR"); the last entry is the
-    one our own balancer appended, which a client cannot forge.
-    """
-    header = getattr(settings, "FEEDBACK_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        entries = [e.strip() for e in request.META[header].split(",") if e.strip()]
-        if entries:
-            return entries[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def client_id(request):

@@ -1,4 +1,5 @@
-"""Security headers Django does not set itself, on every response (cached ones too)."""
+"""Security headers Django does not set itself, on every response (cached ones too),
+and the client's address as the rate limit and the login lockout see it."""
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control
@@ -23,3 +24,19 @@ class SecurityHeadersMiddleware:
             # A response that sets a cookie (a CSRF token, a session) is personal.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def client_address(request):
+    """Return the client's address, as the load balancer saw it when one is configured.
+
+    Behind a load balancer every request comes from the balancer's address, so set
+    CLIENT_IP_HEADER (env DJANGO_CLIENT_IP_HEADER, e.g. "HTTP_X_FORWARDED_FOR"); the
+    last entry is the one our own balancer appended, which a client cannot forge.
+    Used by the feedback rate limit and by django-axes (AXES_CLIENT_IP_CALLABLE).
+    """
+    header = settings.CLIENT_IP_HEADER
+    if header and request.META.get(header):
+        entries = [e.strip() for e in request.META[header].split(",") if e.strip()]
+        if entries:
+            return entries[-1]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

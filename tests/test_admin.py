@@ -464,6 +464,18 @@ def test_repeated_failed_logins_lock_out_with_a_chinese_message(client, editor):
     assert attempt_login(client, "correct horse 42").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
+@override_settings(AXES_FAILURE_LIMIT=3, CLIENT_IP_HEADER="HTTP_X_FORWARDED_FOR")
+def test_behind_a_load_balancer_the_lockout_counts_each_client_address(editor):
+    balancer = "10.0.0.1"
+    attacker = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for _ in range(3):
+        attempt_login(attacker, "wrong")
+    assert attempt_login(attacker, "correct horse 42").status_code == HTTPStatus.TOO_MANY_REQUESTS
+    # The editor, behind the same balancer but at another address, is not locked out with it.
+    editor_at_work = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert attempt_login(editor_at_work, "correct horse 42").status_code == HTTPStatus.FOUND
+
+
 def test_right_password_logs_in_and_test_client_login_still_works(client, editor):
     assert attempt_login(client, "correct horse 42").status_code == HTTPStatus.FOUND
     assert client.login(username="bianji", password="correct horse 42")

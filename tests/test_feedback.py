@@ -321,7 +321,7 @@ def test_open_reports_link_lists_the_reports_of_that_page(admin_client, report):
 
 def test_behind_a_load_balancer_the_forwarded_address_is_counted(content, guide_url, settings):
     settings.FEEDBACK_RATE_LIMIT = (1, 3600)
-    settings.FEEDBACK_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
     balancer = "10.0.0.1"
     flooder = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
     neighbour = Client(REMOTE_ADDR=balancer, HTTP_X_FORWARDED_FOR="198.51.100.8")

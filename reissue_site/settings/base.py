@@ -122,6 +122,12 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "guides.security.client_address"
+
+# Behind a load balancer, the request header holding the client's address as the
+# balancer saw it (e.g. HTTP_X_FORWARDED_FOR; its last entry is used). Without it the
+# feedback rate limit and the login lockout would count every visitor as the balancer.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
