@@ -106,7 +106,7 @@ def _title(url_name, kwargs):
 
 def client_id(request):
     """Return a hashed client address: enough to count submissions, not to identify anyone."""
-    address = client_address(request)
+    address = client_address(request) or "unknown"
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:24]
 
 

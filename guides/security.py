@@ -1,6 +1,8 @@
 """Security headers Django does not set itself, on every response (cached ones too),
 and the client's address as the rate limit and the login lockout see it."""
 
+import ipaddress
+
 from django.conf import settings
 from django.utils.cache import patch_cache_control
 
@@ -37,6 +39,17 @@ def client_address(request):
     header = settings.CLIENT_IP_HEADER
     if header and request.META.get(header):
         entries = [e.strip() for e in request.META[header].split(",") if e.strip()]
-        if entries:
+        if entries and _is_ip_address(entries[-1]):
             return entries[-1]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    # None, not a made-up value, when there is no address: django-axes stores the
+    # address in an IP address column, which PostgreSQL checks.
+    return remote if _is_ip_address(remote) else None
+
+
+def _is_ip_address(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True

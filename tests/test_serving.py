@@ -24,6 +24,7 @@ from guides import page_cache
 from guides.content_version import bump_content_version
 from guides.models import FAQ, CertificateType, Region, Situation
 from guides.page_cache import entry_key, is_cacheable
+from guides.security import client_address
 from guides.signals import CONTENT_MODELS
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +346,27 @@ def test_guide_page_has_canonical_description_open_graph_and_json_ld(content, cl
     }
     assert faq["mainEntity"][0]["@type"] == "Question"
     assert faq["mainEntity"][0]["acceptedAnswer"]["text"]
+
+
+# --- the client's address (rate limit, login lockout) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "meta", "expected"),
+    [
+        ("", {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}, "10.0.0.1"),
+        (
+            "HTTP_X_FORWARDED_FOR",
+            {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"},
+            "203.0.113.9",
+        ),
+        ("HTTP_X_FORWARDED_FOR", {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.0.0.1"),
+        ("HTTP_X_FORWARDED_FOR", {"REMOTE_ADDR": "10.0.0.1"}, "10.0.0.1"),
+        ("", {"REMOTE_ADDR": ""}, None),
+    ],
+)
+def test_client_address(settings, header, meta, expected):
+    """Garbage never comes out: django-axes stores the address in an IP column (PostgreSQL checks it)."""
+    settings.CLIENT_IP_HEADER = header
+    request = RequestFactory().get("/", **meta)
+    assert client_address(request) == expected
