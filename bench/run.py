@@ -40,6 +40,8 @@ SOAK_CONNECTIONS = int(os.environ.get("BENCH_SOAK_CONNECTIONS", "50"))
 SOAK_DURATION = os.environ.get("BENCH_SOAK_DURATION", "60s")
 OUT = ROOT / "test-artifacts" / "bench"
 GUIDE = "/guides/skill-certificate/lost/guangdong/"
+# The content `make run` loads (settings.CONTENT_FIXTURES; this script runs outside Django).
+FIXTURES = ["reference", "regions", "guide", "drafts", "synonyms"]
 # The production settings redirect plain HTTP to HTTPS; the load balancer in front says
 # the client spoke HTTPS, as it would in production.
 HEADERS = {"X-Forwarded-Proto": "https"}
@@ -178,7 +180,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"== preparing PostgreSQL ({env['DATABASE_URL']}), Redis ({env['REDIS_URL']}) and static files")
     manage(env, "migrate", "--no-input")
-    manage(env, "loaddata", "reference", "regions", "guide", "drafts")
+    manage(env, "loaddata", *FIXTURES)
     manage(env, "collectstatic", "--no-input", "--clear")
 
     print("== SQL queries per guide page (bench/measure.py)")

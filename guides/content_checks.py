@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from .catalogue import get_catalogue
 from .freshness import STALE_AFTER_DAYS, stale_cutoff
-from .models import FAQ, CertificateType, Fee, Material, Notice, Precondition, ProcessingTime, Region, Situation, Step
+from .models import GUIDE_ITEM_MODELS, CertificateType, Region, Situation
 from .selectors import GuideRequest, assemble_guide
 from .validation import LIMIT_FIELDS, replacement_errors
 
-ITEM_MODELS = [Precondition, Material, Step, ProcessingTime, Fee, Notice, FAQ]
 REFERENCE_MODELS = [CertificateType, Situation, Region]
 ERROR, WARNING = "错误", "警告"
 
@@ -41,7 +40,8 @@ def check_content(on=None):
     """Return every problem found in the content as it stands on the date `on`."""
     on = on or timezone.localdate()
     items = {
-        model: list(model.objects.select_related("replaces").prefetch_related(*LIMIT_FIELDS)) for model in ITEM_MODELS
+        model: list(model.objects.select_related("replaces").prefetch_related(*LIMIT_FIELDS))
+        for model in GUIDE_ITEM_MODELS
     }
     return [
         *_replacements(items, on),

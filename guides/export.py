@@ -13,22 +13,15 @@ from django.core import serializers
 from django.utils import timezone
 
 from .models import (
-    FAQ,
+    GUIDE_ITEM_MODELS,
     CertificateType,
-    Fee,
     Holiday,
-    Material,
-    Notice,
-    Precondition,
-    ProcessingTime,
     Region,
     Situation,
     Source,
-    Step,
     StepChannel,
 )
 
-ITEM_MODELS = [Precondition, Material, Step, ProcessingTime, Fee, Notice, FAQ]
 HEADERS = {
     "reference": "Reference content: sources, certificate types, situations and holiday rows.",
     "regions": "The province-level regions (GB/T 2260 codes).",
@@ -63,8 +56,8 @@ def content_files():
             Holiday.objects.all(),
         ],
         "regions": [Region.objects.all()],
-        "guide": [*(m.objects.filter(is_published=True) for m in ITEM_MODELS), published_steps],
-        "drafts": [*(m.objects.filter(is_published=False) for m in ITEM_MODELS), draft_steps],
+        "guide": [*(m.objects.filter(is_published=True) for m in GUIDE_ITEM_MODELS), published_steps],
+        "drafts": [*(m.objects.filter(is_published=False) for m in GUIDE_ITEM_MODELS), draft_steps],
     }
 
 

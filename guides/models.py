@@ -593,6 +593,10 @@ class FAQ(GuideItem):
         return self.question
 
 
+# Every kind of guide item, in the order a guide shows them.
+GUIDE_ITEM_MODELS = [Precondition, Material, Step, ProcessingTime, Fee, Notice, FAQ]
+
+
 class Holiday(models.Model):
     """A day the State Council schedule makes a holiday or a make-up workday (调休).
 

@@ -7,9 +7,7 @@ from django.urls import reverse
 
 from .catalogue import get_catalogue
 from .content_version import get_content_version
-from .models import FAQ, Fee, Material, Notice, Precondition, ProcessingTime, Step
-
-GUIDE_ITEM_MODELS = [Precondition, Material, Step, ProcessingTime, Fee, Notice, FAQ]
+from .models import GUIDE_ITEM_MODELS
 
 
 def latest_item_change():

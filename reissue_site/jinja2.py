@@ -25,7 +25,7 @@ from guides.formatting import as_yuan, fee_amount, item_badges, yuan_range
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
 # template engine (listed after this one) renders them.
-DJANGO_TEMPLATE_PREFIXES = ("admin/", "simple_history/", "registration/")
+DJANGO_TEMPLATE_PREFIXES = ("admin/", "simple_history/")
 
 
 class SiteLoader(jinja2.FileSystemLoader):

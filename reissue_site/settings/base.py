@@ -146,8 +146,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-CONTENT_FIXTURES = ["reference", "regions", "guide", "drafts"]
-CONTENT_FIXTURES += ["synonyms"]  # search synonyms (issue 6)
+CONTENT_FIXTURES = ["reference", "regions", "guide", "drafts", "synonyms"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

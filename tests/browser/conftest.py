@@ -56,6 +56,13 @@ def live_content(transactional_db, live_server):
     return live_server
 
 
+@pytest.fixture
+def site(live_content):
+    """The live server's base URL, with the real content loaded and test-artifacts/ ready."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return live_content.url
+
+
 class PageWatch:
     """Collect console errors and requests to any host other than the live server."""
 

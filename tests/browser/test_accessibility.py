@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 
 # Playwright's sync API runs an event loop in this thread; the test's own database
@@ -45,13 +44,6 @@ PAGES = [
 ]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
-    ARTIFACTS.mkdir(exist_ok=True)
-    return live_server.url
 
 
 def page_url(url_name, args):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -21,13 +20,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
-    ARTIFACTS.mkdir(exist_ok=True)
-    return live_server.url
 
 
 def new_page(browser, *, js, width=360):
