@@ -43,7 +43,7 @@ editor: migrate  ## Create an editor login (prompts for a password).
 	$(PY) manage.py createsuperuser
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .cache staticfiles test-artifacts .pytest_cache
 
 screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/browser

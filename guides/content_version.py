@@ -15,6 +15,7 @@ import time
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 KEY = "content-version"
 
@@ -45,10 +46,22 @@ def remember(version):
 
 
 def bump_content_version(**kwargs):
-    """Record that content changed (a signal receiver, hence **kwargs)."""
+    """Record that content changed (a signal receiver, hence **kwargs).
+
+    The version changes twice: at once, so the rest of this request (and this
+    connection, which sees its own uncommitted rows) reads fresh content, and again
+    when the transaction commits. Without the second bump, a request of another
+    worker that read the new version before the commit would render the old rows
+    and store them under it, and that stale page would be served until the next edit.
+    """
+    _bump()
+    transaction.on_commit(_bump, using=kwargs.get("using"))
+
+
+def _bump():
     version = _new_version()
     cache.set(KEY, version, timeout=None)
-    remember(version)  # an edit in this request is seen by the rest of it
+    remember(version)
 
 
 class ContentVersionMiddleware:

@@ -675,6 +675,27 @@ class SynonymGroup(models.Model):
             raise ValidationError({"terms": f"每个词不超过 20 个字：{too_long[0]}"})
 
 
+# Every table editors keep, declared once: cache invalidation, the 编辑 group's
+# permissions, the admin and the tests all read this list (feedback is written by
+# readers, not editors, and is not in it).
+CONTENT_MODELS = [
+    Source,
+    CertificateType,
+    Situation,
+    Region,
+    Precondition,
+    Material,
+    Step,
+    StepChannel,
+    ProcessingTime,
+    Fee,
+    Notice,
+    FAQ,
+    Holiday,
+    SynonymGroup,
+]
+
+
 class PageFeedback(models.Model):
     """The "这个页面有帮助吗？" answers for one page, counted."""
 

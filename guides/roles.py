@@ -1,6 +1,6 @@
 """The 编辑 group: what a content editor may do in admin.
 
-Editors view, add, change and delete every content table (guides.signals.CONTENT_MODELS)
+Editors view, add, change and delete every content table (guides.models.CONTENT_MODELS)
 and read and mark readers' feedback; nothing on users, groups or logs. Migrations
 0002 and 0004 created the group on existing databases; `ensure_editor_group` runs
 after every `migrate` and `flush` (both send post_migrate), so a flushed database
@@ -9,7 +9,7 @@ gets the group back instead of silently losing it.
 
 from django.apps import apps as global_apps
 
-from .signals import CONTENT_MODELS
+from .models import CONTENT_MODELS
 
 EDITOR_GROUP = "编辑"
 FEEDBACK_GRANTS = {"pagefeedback": ["view"], "problemreport": ["view", "change"]}
@@ -18,7 +18,9 @@ FEEDBACK_GRANTS = {"pagefeedback": ["view"], "problemreport": ["view", "change"]
 def editor_codenames():
     """Return the codenames of every permission the 编辑 group holds."""
     codenames = [
-        f"{action}_{name.lower()}" for name in CONTENT_MODELS for action in ("view", "add", "change", "delete")
+        f"{action}_{model._meta.model_name}"
+        for model in CONTENT_MODELS
+        for action in ("view", "add", "change", "delete")
     ]
     codenames += [f"{action}_{model}" for model, actions in FEEDBACK_GRANTS.items() for action in actions]
     return codenames

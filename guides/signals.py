@@ -4,27 +4,10 @@ Also: rows loaded from fixtures (raw saves, which django-simple-history skips) g
 a history record, so an editor's first change to loaded content can be reverted.
 """
 
-from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .content_version import bump_content_version
-
-CONTENT_MODELS = [
-    "Source",
-    "CertificateType",
-    "Situation",
-    "Region",
-    "Precondition",
-    "Material",
-    "Step",
-    "StepChannel",
-    "ProcessingTime",
-    "Fee",
-    "Notice",
-    "FAQ",
-    "Holiday",
-    "SynonymGroup",
-]
+from .models import CONTENT_MODELS
 
 
 def record_fixture_load(sender, instance, created=False, raw=False, **kwargs):
@@ -46,9 +29,8 @@ def _differs(instance, record):
 
 
 def connect():
-    for name in CONTENT_MODELS:
-        model = apps.get_model("guides", name)
-        uid = f"content-version-{name}"
+    for model in CONTENT_MODELS:
+        uid = f"content-version-{model.__name__}"
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
         post_save.connect(record_fixture_load, sender=model, dispatch_uid=f"{uid}-history")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")

@@ -2,7 +2,9 @@
 
 `SiteServers` prepares a fresh SQLite file with the content fixtures and an editor
 login, then starts one gunicorn process per port, all sharing that database and
-the Redis cache named by REDIS_URL — as a multi-host deployment would.
+the Redis cache named by REDIS_URL — as a multi-host deployment would — or, with no
+Redis URL, the embedded default's cache directory, as `make run` and the workers of
+one host do.
 """
 
 import os
@@ -43,6 +45,8 @@ class SiteServers:
             "DJANGO_SETTINGS_MODULE": "reissue_site.settings.dev",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
             "REDIS_URL": redis_url,
+            # Without REDIS_URL: the embedded default, a cache directory the processes share.
+            "DJANGO_CACHE_DIR": str(tmp_path / "cache"),
             # A prefix of its own, so the test process's cache.clear() cannot touch it.
             "CACHE_KEY_PREFIX": f"live-{uuid.uuid4().hex[:8]}",
             "PYTHONUNBUFFERED": "1",
@@ -67,11 +71,17 @@ class SiteServers:
             "u.groups.add(Group.objects.get(name='编辑'))",
         )
 
-    def start(self):
+    def start(self, command=None):
+        """Start one server per port: gunicorn with one worker, or `command` (given the port)."""
         for port in self.ports:
             log = open(self.log_dir / f"server-{port}.log", "w")  # noqa: SIM115 - closed in stop()
+            args = (
+                command(port)
+                if command
+                else [str(GUNICORN), "reissue_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--access-logfile", "-"]
+            )
             process = subprocess.Popen(
-                [str(GUNICORN), "reissue_site.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--access-logfile", "-"],
+                args,
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,

@@ -1,9 +1,13 @@
+import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from guides import content_version
 from guides.content_version import ContentVersionMiddleware, bump_content_version, get_content_version
+
+pytestmark = pytest.mark.django_db
 
 
 def run_in_request(view):
@@ -39,3 +43,18 @@ def test_the_next_request_sees_another_workers_edit():
     cache.set(content_version.KEY, "edited-elsewhere")
     response = run_in_request(lambda request: HttpResponse(get_content_version()))
     assert response.content == b"edited-elsewhere"
+
+
+def test_a_version_read_before_an_edit_commits_is_dead_after_the_commit(django_capture_on_commit_callbacks):
+    """Another worker may read the version between an edit's save and its commit, render
+    the rows as they were (it cannot see the uncommitted ones) and store that page under
+    the version it read. The commit must move the version on, or that page lives on."""
+    from guides.models import Fee
+
+    fee = Fee.objects.create(name="测试费", min_amount=1, max_amount=2)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        fee.min_amount = 2
+        fee.save()
+        read_by_another_worker = get_content_version()
+    # Leaving the block runs what the commit runs.
+    assert get_content_version() != read_by_another_worker

@@ -1,8 +1,10 @@
 """Live at once: an edit saved through one server process shows on the very next
-request to another, when both share the configured cache (Redis) and database."""
+request to another, when both share the configured cache and database: Redis, or
+the embedded default's cache directory when no REDIS_URL is set."""
 
 import http.cookiejar
 import re
+import sys
 import urllib.parse
 import urllib.request
 
@@ -12,11 +14,16 @@ from tests.formscrape import form_data
 from tests.servers import EDITOR, SiteServers, shared_redis_url
 
 REDIS_URL = shared_redis_url()
-pytestmark = pytest.mark.skipif(
-    not REDIS_URL, reason="set REDIS_URL to a reachable Redis to run two servers sharing it"
-)
+CACHES = [
+    pytest.param("", id="file-cache"),
+    pytest.param(
+        REDIS_URL,
+        id="redis",
+        marks=pytest.mark.skipif(not REDIS_URL, reason="set REDIS_URL to a reachable Redis to run servers sharing it"),
+    ),
+]
 
-EDITING, READING = 8402, 8403
+EDITING, READING, RUNSERVER = 8402, 8403, 8404
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
 BEIJING = "/guides/professional-qualification/lost/beijing/"
 
@@ -44,8 +51,9 @@ def admin_object_url(servers, html_with_link, label):
     return servers.url(EDITING, match.group(1))
 
 
-def test_edit_through_one_process_shows_on_the_next_request_to_another(tmp_path):
-    with SiteServers(tmp_path, [EDITING, READING], REDIS_URL) as servers:
+@pytest.mark.parametrize("redis_url", CACHES)
+def test_edit_through_one_process_shows_on_the_next_request_to_another(tmp_path, redis_url):
+    with SiteServers(tmp_path, [EDITING, READING], redis_url) as servers:
         public = Browser()
         before = public.get(servers.url(READING, GUANGDONG))
         public.get(servers.url(READING, GUANGDONG))  # warm: the reader now serves its cached catalogue
@@ -69,3 +77,22 @@ def test_edit_through_one_process_shows_on_the_next_request_to_another(tmp_path)
         assert "25–50 元" in after and "020-12333" in after
         other = public.get(servers.url(READING, BEIJING))
         assert "25–50 元" in other and "020-12333" not in other
+
+
+def test_make_run_server_shows_an_edit_made_by_another_process(tmp_path):
+    """`make run` (runserver, no REDIS_URL) sees `manage.py shell` / `make load` edits at once."""
+    servers = SiteServers(tmp_path, [RUNSERVER], redis_url="")
+    servers.prepare()
+    servers.start(lambda port: [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"])
+    try:
+        public = Browser()
+        public.get(servers.url(RUNSERVER, GUANGDONG))
+        assert "20–50 元" in public.get(servers.url(RUNSERVER, GUANGDONG))  # now served from the cache
+        servers.manage(
+            "shell",
+            "-c",
+            "from guides.models import Fee; f = Fee.objects.get(name='工本费'); f.min_amount = 30; f.save()",
+        )
+        assert "30–50 元" in public.get(servers.url(RUNSERVER, GUANGDONG))
+    finally:
+        servers.stop()

@@ -11,7 +11,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
@@ -22,10 +21,9 @@ from django.urls import resolve, reverse
 
 from guides import page_cache
 from guides.content_version import bump_content_version
-from guides.models import FAQ, CertificateType, Region, Situation
+from guides.models import CONTENT_MODELS, FAQ, CertificateType, Region, Situation
 from guides.page_cache import entry_key, is_cacheable
 from guides.security import client_address
-from guides.signals import CONTENT_MODELS
 
 pytestmark = pytest.mark.django_db
 
@@ -276,8 +274,7 @@ def editable_text_fields(model):
 
 def test_script_in_every_text_field_is_inert_on_every_page(content, client):
     stored = 0
-    for name in CONTENT_MODELS:
-        model = apps.get_model("guides", name)
+    for model in CONTENT_MODELS:
         fields = list(editable_text_fields(model))
         for obj in model.objects.all():
             for field in fields:

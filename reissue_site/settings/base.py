@@ -109,7 +109,20 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default: a cache on local disk, which every process on this host
+    # shares (runserver, `make load`, `manage.py shell`, each gunicorn worker), so an
+    # edit made by any of them shows on the next request. An in-process cache would
+    # keep the content version in one process's memory and never see the others.
+    # More than one host needs REDIS_URL.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "reissue"),
+            # Every guide page (3 types x 4 situations x 32 regions) and some checker pages fit.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
+        }
+    }
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
