@@ -20,7 +20,7 @@ migrate: venv
 	$(PY) manage.py migrate --no-input
 
 load: migrate  ## Load (or reload) all content fixtures; safe to run twice.
-	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py load_content $(FIXTURES)
 
 run: load  ## Serve the site on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
 	$(PY) manage.py runserver $(HOST):$(PORT)

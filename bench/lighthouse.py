@@ -87,7 +87,7 @@ def main():
     bench.OUT.mkdir(parents=True, exist_ok=True)
     print(f"== preparing PostgreSQL ({env['DATABASE_URL']}), Redis ({env['REDIS_URL']}) and static files")
     bench.manage(env, "migrate", "--no-input")
-    bench.manage(env, "loaddata", *bench.FIXTURES)
+    bench.manage(env, "load_content", *bench.FIXTURES)
     bench.manage(env, "collectstatic", "--no-input", "--clear")
     server = subprocess.Popen(
         [bench.PY, "-m", "gunicorn", "-c", "reissue_site/gunicorn.conf.py"],

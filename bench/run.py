@@ -180,7 +180,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"== preparing PostgreSQL ({env['DATABASE_URL']}), Redis ({env['REDIS_URL']}) and static files")
     manage(env, "migrate", "--no-input")
-    manage(env, "loaddata", *FIXTURES)
+    manage(env, "load_content", *FIXTURES)
     manage(env, "collectstatic", "--no-input", "--clear")
 
     print("== SQL queries per guide page (bench/measure.py)")

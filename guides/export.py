@@ -2,7 +2,7 @@
 
 The files match the ones `make run` loads (settings.CONTENT_FIXTURES): reference,
 regions, guide (published items) and drafts (unpublished items), so an editor's work
-in admin can be committed and reloaded anywhere with `loaddata`.
+in admin can be committed and reloaded anywhere with `load_content`.
 """
 
 from decimal import Decimal
@@ -72,7 +72,7 @@ def export_content(directory):
         header = (
             f"# {HEADERS[name]}\n"
             f"# Written by `manage.py export_content` on {timezone.localdate():%Y-%m-%d}; "
-            "natural keys, defaults left out. Load with `manage.py loaddata`.\n\n"
+            "natural keys, defaults left out. Load with `manage.py load_content`.\n\n"
         )
         body = yaml.dump(rows, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000) if rows else "[]\n"
         path.write_text(header + body, encoding="utf-8")

@@ -9,15 +9,21 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from .content_version import bump_content_version
 from .models import CONTENT_MODELS
 
+# The change reason of a history record made by loading a fixture (`load_content`
+# tells such records from an editor's changes by it).
+FIXTURE_LOAD_REASON = "从内容文件导入"
+
 
 def record_fixture_load(sender, instance, created=False, raw=False, **kwargs):
-    """Give a row loaded by `loaddata` a history record to revert to (once per distinct state)."""
+    """Give a row loaded from a fixture a history record to revert to (once per distinct state)."""
     if not raw:
         return
     latest = instance.history.order_by("-history_date", "-history_id").first()
     if latest is not None and not _differs(instance, latest):
         return
-    instance.history.bulk_history_create([instance], update=latest is not None, default_change_reason="从内容文件导入")
+    instance.history.bulk_history_create(
+        [instance], update=latest is not None, default_change_reason=FIXTURE_LOAD_REASON
+    )
 
 
 def _differs(instance, record):

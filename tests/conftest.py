@@ -38,4 +38,4 @@ def _fresh_cache():
 @pytest.fixture
 def content(db):
     """Load the real content fixtures, as `make run` does."""
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)

@@ -61,7 +61,7 @@ class SiteServers:
 
     def prepare(self):
         self.manage("migrate", "--no-input", "-v0")
-        self.manage("loaddata", *settings.CONTENT_FIXTURES, "-v0")
+        self.manage("load_content", *settings.CONTENT_FIXTURES, "-v0")
         username, password = EDITOR
         self.manage(
             "shell",

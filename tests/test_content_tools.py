@@ -140,7 +140,7 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     assert not Fee.objects.exists()
     load_order = ["reference", "regions", "guide", "drafts"]
-    call_command("loaddata", *(str(tmp_path / f"{name}.yaml") for name in load_order), verbosity=0)
+    call_command("load_content", *(str(tmp_path / f"{name}.yaml") for name in load_order), verbosity=0)
 
     after = site_pages()
     assert after.keys() == before.keys()

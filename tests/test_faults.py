@@ -26,7 +26,7 @@ CLOSED_PORT = 8519  # in this project's port range; the test checks nothing list
 
 @pytest.fixture
 def live_content(transactional_db):
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
 
 
 def port_is_closed(port):

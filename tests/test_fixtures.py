@@ -18,7 +18,7 @@ def row_counts():
 
 def test_loading_twice_leaves_the_same_rows(content):
     first = row_counts()
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
     assert row_counts() == first
 
 
@@ -69,7 +69,7 @@ def test_broken_fixture_names_the_object_and_changes_nothing(content, tmp_path):
         ],
     )
     with pytest.raises((DatabaseError, CommandError, ValueError)) as error:
-        call_command("loaddata", fixture, verbosity=0)
+        call_command("load_content", fixture, verbosity=0)
     assert "guides.Fee ['bad-fee']" in str(error.value)
     assert "max_amount" in str(error.value)
     assert row_counts() == before
@@ -88,6 +88,42 @@ def test_fixture_naming_a_missing_object_fails_clearly(content, tmp_path):
         ],
     )
     with pytest.raises(Exception) as error:
-        call_command("loaddata", fixture, verbosity=0)
+        call_command("load_content", fixture, verbosity=0)
     assert "no-such-situation" in str(error.value) or "Situation" in str(error.value)
     assert row_counts() == before
+
+
+def test_reloading_keeps_an_editors_change_and_names_it(content, admin_client):
+    from io import StringIO
+
+    fee = Fee.objects.get(key="production-fee")
+    fee.min_amount = 35
+    fee._change_reason = "编辑修改"
+    fee.save()  # as admin saves it: a history record that is not a load
+    err = StringIO()
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0, stderr=err)
+    fee.refresh_from_db()
+    assert fee.min_amount == 35
+    assert "guides.Fee ['production-fee']" in err.getvalue()
+    assert "--overwrite-edits" in err.getvalue()
+
+
+def test_reloading_with_overwrite_replaces_the_edit(content):
+    fee = Fee.objects.get(key="production-fee")
+    loaded = fee.min_amount
+    fee.min_amount = 35
+    fee.save()
+    call_command("load_content", *settings.CONTENT_FIXTURES, "--overwrite-edits", verbosity=0)
+    fee.refresh_from_db()
+    assert fee.min_amount == loaded
+    # Now the row is as loaded again: a plain reload touches it without a word.
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+
+
+def test_reloading_keeps_an_editors_change_of_limits(content):
+    from guides.models import Region
+
+    fee = Fee.objects.get(key="production-fee")
+    fee.regions.add(Region.objects.get(slug="guangdong"))
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+    assert list(fee.regions.values_list("slug", flat=True)) == ["guangdong"]

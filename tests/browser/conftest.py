@@ -52,7 +52,7 @@ def browser():
 @pytest.fixture
 def live_content(transactional_db, live_server):
     """The real content, visible to the live server thread."""
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
     return live_server
 
 

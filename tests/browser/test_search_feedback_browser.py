@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def site(live_server, transactional_db):
-    call_command("loaddata", *settings.CONTENT_FIXTURES, verbosity=0)
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
     return live_server.url
 
 

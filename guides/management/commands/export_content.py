@@ -5,7 +5,7 @@ from guides.export import export_content
 
 
 class Command(BaseCommand):
-    help = "把当前内容写回 YAML 数据文件（reference、regions、guide、drafts，使用自然键），可再用 loaddata 载入。"
+    help = "把当前内容写回 YAML 数据文件（reference、regions、guide、drafts，使用自然键），可再用 load_content 载入。"
 
     def add_arguments(self, parser):
         parser.add_argument(

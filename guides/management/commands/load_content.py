@@ -1,0 +1,93 @@
+"""Load the content fixtures: validated, named by natural key, never over an editor's change.
+
+Django's own loaddata saves fixture rows raw, skipping `Model.clean()`, reports a
+failure as "guides.Fee(pk=None)", and overwrites whatever is in the database. This
+command (on top of loaddata, under its own name so Django's stays as it is) runs the
+model's field and `clean()` validation for the guides app, names a failing object by
+its natural key, and leaves alone every row an editor changed in admin since it was
+last loaded — it names them; `--overwrite-edits` replaces them with the file's
+version. Everything happens in one transaction, so a bad fixture leaves the database
+as it was.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.management.commands import loaddata
+
+from guides.signals import FIXTURE_LOAD_REASON
+
+
+class Command(loaddata.Command):
+    help = "载入内容数据文件（校验每一行）；编辑在后台改过的记录默认保留不动，--overwrite-edits 才覆盖。"
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--overwrite-edits",
+            action="store_true",
+            help="用数据文件覆盖编辑在后台改过的记录（默认跳过并列出它们）。",
+        )
+
+    def handle(self, *fixture_labels, **options):
+        self.overwrite_edits = options["overwrite_edits"]
+        self.kept_edits = []
+        super().handle(*fixture_labels, **options)
+        if self.kept_edits:
+            self.stderr.write(
+                f"保留了 {len(self.kept_edits)} 条编辑在后台改过的记录（数据文件中的版本未载入；"
+                "要覆盖，加 --overwrite-edits）：\n" + "\n".join(f"  {name}" for name in self.kept_edits)
+            )
+
+    def save_obj(self, obj):
+        instance = obj.object
+        if instance._meta.app_label == "guides":
+            try:
+                instance.clean_fields()
+                instance.clean()
+            except ValidationError as error:
+                raise ValueError(f"{describe(instance)} is invalid: {error.message_dict}") from error
+            if not self.overwrite_edits and edited_since_loaded(obj):
+                self.kept_edits.append(describe(instance))
+                return False
+        try:
+            return super().save_obj(obj)
+        except Exception as error:
+            error.args = (f"{describe(instance)}: {error}",)
+            raise
+
+
+def edited_since_loaded(obj):
+    """Tell whether the row `obj` would overwrite was last changed by someone other than a load, and differs."""
+    instance = obj.object
+    model = type(instance)
+    if instance.pk is None or not hasattr(model, "history"):
+        return False
+    current = model._default_manager.filter(pk=instance.pk).first()
+    if current is None:
+        return False
+    latest = current.history.order_by("-history_date", "-history_id").first()
+    if latest is None or latest.history_change_reason == FIXTURE_LOAD_REASON:
+        return False
+    return differs(instance, current, obj.m2m_data or {})
+
+
+def differs(instance, current, m2m_data):
+    fields_differ = any(
+        getattr(instance, field.attname) != getattr(current, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name != "updated_at"
+    )
+    limits_differ = any(
+        {str(pk) for pk in pks} != {str(pk) for pk in getattr(current, name).values_list("pk", flat=True)}
+        for name, pks in m2m_data.items()
+    )
+    return fields_differ or limits_differ
+
+
+def describe(instance):
+    """Name a fixture object the way an editor would find it: model and natural key."""
+    label = instance._meta.label
+    try:
+        key = instance.natural_key()
+    except Exception:  # natural_key may need a related row the fixture failed to name
+        key = None
+    return f"{label} {list(key)!r}" if key else f"{label}(pk={instance.pk})"
