@@ -4,8 +4,10 @@ Three sources, in order of precedence:
 
 1. `Holiday` rows entered by editors in admin (a holiday, or a weekend make-up workday);
 2. the `chinese-calendar` package, which knows the schedule up to the last year it shipped;
-3. for a year neither knows, Monday–Friday — and the answer says that year's schedule
-   is not entered yet, so the page can warn the reader.
+3. for a year neither knows, Monday–Friday less the public holidays the law itself
+   fixes (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆: Gregorian and lunar dates the
+   `holidays` package computes) — and the answer says that year's make-up workdays
+   (调休) are not published yet, so the page can warn the reader.
 
 A year counts as known to the editors as soon as it has one `Holiday` row: the
 State Council publishes a whole year at once, so an editor enters the whole year.
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 
 import chinese_calendar
+import holidays
 
 from . import local_cache
 from .content_version import get_content_version
@@ -55,6 +58,16 @@ def library_is_workday(day):
     return chinese_calendar.is_workday(day)
 
 
+@cache
+def statutory_holidays(year):
+    """Return the days off that 《全国年节及纪念日放假办法》 fixes for `year`, without any 调休.
+
+    `observed=False`: the package's own guesses at substitute days are not law; the
+    State Council's make-up schedule for the year is what editors enter as `Holiday` rows.
+    """
+    return frozenset(holidays.China(years=year, observed=False))
+
+
 class WorkCalendar:
     """Answer "is this a working day?" from editors' rows, the library, then the weekday."""
 
@@ -80,7 +93,7 @@ class WorkCalendar:
             return self.overrides[day]
         if library_knows(day.year):
             return library_is_workday(day)
-        return day.weekday() < 5
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
     def add_workdays(self, start, days):
         """Return the `days`-th working day after `start` (the day after submission is day one)."""

@@ -317,13 +317,13 @@ def test_december_submission_warns_about_the_unknown_year_until_editors_enter_it
     skip_unless_accepted(date(2026, 12, 21))
     url = result_url(**full_answers(date="2026-12-21"))
     page = text(client.get(url))
-    assert "2027 年的节假日安排尚未录入" in page
-    # 15 working days after Mon 21 Dec 2026, Mon–Fri counted: Mon 11 Jan 2027
-    assert "2027年1月11日" in page
-    Holiday.objects.create(date=date(2027, 1, 1), name="元旦")
-    page = text(client.get(url))
-    assert "节假日安排尚未录入" not in page
+    assert "2027 年的调休安排尚未公布" in page
+    # 15 working days after Mon 21 Dec 2026, Mon–Fri less 元旦 (Fri 1 Jan 2027): Tue 12 Jan 2027
     assert "2027年1月12日" in page
+    Holiday.objects.create(date=date(2027, 1, 4), name="元旦调休（示例）")
+    page = text(client.get(url))
+    assert "调休安排尚未公布" not in page
+    assert "2027年1月13日" in page
 
 
 # ── every path, from the real fixtures ──────────────────────────────────────
@@ -416,14 +416,14 @@ def test_query_counts_are_small_and_constant(client, content):
 def test_adding_2027_holidays_in_admin_changes_the_answer(admin_client, content):
     skip_unless_accepted(date(2026, 12, 21))
     url = result_url(**full_answers(date="2026-12-21"))
-    assert "2027年1月11日" in text(admin_client.get(url))
+    assert "2027年1月12日" in text(admin_client.get(url))
     response = admin_client.post(
-        reverse("admin:guides_holiday_add"), {"date": "2027-01-01", "name": "元旦", "is_workday": ""}
+        reverse("admin:guides_holiday_add"), {"date": "2027-01-04", "name": "元旦调休（示例）", "is_workday": ""}
     )
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
     page = text(admin_client.get(url))
-    assert "2027年1月12日" in page
-    assert "节假日安排尚未录入" not in page
+    assert "2027年1月13日" in page
+    assert "调休安排尚未公布" not in page
 
 
 def test_back_link_goes_to_the_previous_question_even_when_changing_an_answer(client, content):

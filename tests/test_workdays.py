@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from guides.models import Holiday
-from guides.workdays import WorkCalendar, add_workdays, library_knows
+from guides.workdays import WorkCalendar, add_workdays, library_knows, statutory_holidays
 
 
 def calendar(**overrides):
@@ -39,12 +39,29 @@ def test_zero_days_is_the_start_date():
     assert WorkCalendar().add_workdays(date(2026, 11, 26), 0).end == date(2026, 11, 26)
 
 
-def test_unknown_year_counts_monday_to_friday_and_says_so():
-    # Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 is 元旦, but nobody has entered 2027 yet.
+def test_unknown_year_skips_the_statutory_holidays_and_says_so():
+    # Thu 31 Dec 2026 + 1: Fri 1 Jan 2027 is 元旦 by law, though nobody has entered 2027 yet.
     result = WorkCalendar().add_workdays(date(2026, 12, 31), 1)
-    assert result.end == date(2027, 1, 1)
+    assert result.end == date(2027, 1, 4)
     assert result.unknown_years == (2027,)
     assert result.is_estimate
+
+
+def test_a_range_through_spring_festival_of_an_unknown_year_is_not_plain_weekdays():
+    # 2027: 除夕 Fri 5 Feb, 初一–初三 Sat 6 – Mon 8 Feb (four days off by law since 2025).
+    assert statutory_holidays(2027) >= {date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8)}
+    result = WorkCalendar().add_workdays(date(2027, 2, 4), 1)
+    assert result.end == date(2027, 2, 9)
+    assert result.is_estimate
+    # 2028: 除夕 Tue 25 Jan – 初三 Fri 28 Jan; ten working days from Mon 24 Jan.
+    assert WorkCalendar().add_workdays(date(2028, 1, 24), 10).end == date(2028, 2, 11)
+
+
+def test_statutory_holidays_are_the_thirteen_days_the_law_fixes():
+    assert len(statutory_holidays(2027)) == 13  # 元旦 1, 春节 4, 清明 1, 劳动节 2, 端午 1, 中秋 1, 国庆 3
+    days = statutory_holidays(2028)
+    assert len(days) == 12  # 中秋 falls on 3 October, inside 国庆
+    assert date(2028, 10, 1) in days and date(2028, 1, 3) not in days  # no guessed substitute days
 
 
 def test_a_span_inside_known_years_is_exact():
@@ -55,7 +72,7 @@ def test_a_span_inside_known_years_is_exact():
 def test_reaching_into_an_unknown_year_makes_the_count_an_estimate():
     # With Thu 31 Dec 2026 made a holiday, the count reaches Fri 1 Jan 2027, a year nobody entered.
     result = calendar(d2026_12_31=False).add_workdays(date(2026, 12, 30), 1)
-    assert result.end == date(2027, 1, 1)
+    assert result.end == date(2027, 1, 4)
     assert result.unknown_years == (2027,)
 
 
@@ -83,9 +100,9 @@ def test_negative_or_absurd_counts_are_refused():
 @pytest.mark.django_db
 def test_holiday_rows_from_the_database_are_used_at_once():
     start = date(2026, 12, 31)
-    assert add_workdays(start, 1).end == date(2027, 1, 1)
-    Holiday.objects.create(date=date(2027, 1, 1), name="元旦")
-    # Saving a Holiday bumps the content version, so the cached rows are reread.
     assert add_workdays(start, 1).end == date(2027, 1, 4)
     Holiday.objects.create(date=date(2027, 1, 4), name="元旦调休（示例）")
+    # Saving a Holiday bumps the content version, so the cached rows are reread.
     assert add_workdays(start, 1).end == date(2027, 1, 5)
+    Holiday.objects.create(date=date(2027, 1, 2), name="元旦调休上班（示例）", is_workday=True)
+    assert add_workdays(start, 1).end == date(2027, 1, 2)
