@@ -73,6 +73,11 @@ class Source(models.Model):
         GUIDE = "guide", "官方办事指南"
         ARTICLE = "article", "文章"
 
+    class Authority(models.TextChoices):
+        OFFICIAL = "official", "官方原文"
+        OFFICIAL_REPOST = "official-repost", "官方转载"
+        THIRD_PARTY = "third-party", "第三方资料"
+
     key = models.SlugField("标识", max_length=80, unique=True, help_text="英文小写与连字符，用于链接与导入。")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField("标题", max_length=200)
@@ -81,6 +86,15 @@ class Source(models.Model):
     clause = models.CharField("条款", max_length=200, blank=True, help_text="所依据的具体条款，没有可留空。")
     published_on = models.DateField("发布日期", null=True, blank=True)
     url = models.URLField("链接", blank=True)
+    authority = models.CharField(
+        "可信程度",
+        max_length=20,
+        choices=Authority.choices,
+        default=Authority.THIRD_PARTY,
+        help_text="官方原文：发证机关或主管部门自己网站（多为 gov.cn）上的原文；官方转载：官方文本被其他网站转载，"
+        "未见原文；第三方资料：文章、聚合网站等。只依据第三方资料的页面会在顶部提醒读者核实。",
+    )
+    read_on = models.DateField("查阅日期", null=True, blank=True, help_text="编辑最近一次打开并阅读这个来源的日期。")
     note = models.CharField("说明", max_length=200, blank=True, help_text="例如：待核实。")
     history = HistoricalRecords()
 
@@ -96,6 +110,10 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+    @property
+    def is_official(self):
+        return self.authority == self.Authority.OFFICIAL
 
 
 class CertificateType(Content):

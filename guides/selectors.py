@@ -19,6 +19,7 @@ from .models import (
     ProcessingTime,
     Region,
     Situation,
+    Source,
     Step,
     StepChannel,
 )
@@ -80,6 +81,17 @@ class Guide:
             if item.source_id and item.source_id not in seen:
                 seen[item.source_id] = item.source
         return sorted(seen.values(), key=lambda s: (s.kind != "policy", s.title))
+
+    @property
+    def third_party_only(self):
+        """Tell whether no item of this guide rests on an official text (original or repost)."""
+        return not any(
+            item.source_id and item.source.authority != Source.Authority.THIRD_PARTY for item in self.items()
+        )
+
+    @property
+    def third_party_sources(self):
+        return [source for source in self.sources if source.authority == Source.Authority.THIRD_PARTY]
 
     @property
     def warnings(self):

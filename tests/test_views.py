@@ -132,7 +132,7 @@ def test_lost_skill_certificate_in_guangdong(content, client):
     assert "120–350 元" in text  # 工本费 20–50 + 登报费 100–300
     assert "转出函件" not in text  # cross-province only
     assert "加急手续费" not in text  # urgent only
-    assert "最后审核于 2026-11-26" in text
+    assert "内容最后审核于（对照上列资料，未对照官方原文） 2026-11-26" in text
 
 
 def test_circumstance_page_labels_reason_specific_items(content, client):

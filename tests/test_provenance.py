@@ -1,0 +1,62 @@
+"""How sure the site is: a page resting only on third-party material says so at the top."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from guides.models import Fee, Source
+
+pytestmark = pytest.mark.django_db
+
+GUIDE = ("professional-qualification", "lost")
+
+
+def page(client, args=GUIDE):
+    response = client.get(reverse("guides:guide", args=args))
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode()
+
+
+def test_a_third_party_only_page_says_so_near_the_top(content, client):
+    html = page(client)
+    assert "data-third-party-only" in html
+    assert html.index("本页内容来自第三方资料") < html.index('id="conditions"')
+    assert "《职业资格证补办》（数字独教育）" in html
+    assert "12333" in html
+    assert "〔第三方资料〕" in html  # on the source in 依据与来源
+    assert "未对照官方原文" in html
+
+
+def test_an_item_from_an_official_source_lifts_the_notice(content, client):
+    official = Source.objects.create(
+        key="official-test",
+        title="某省人事考试局关于证书补发的公告",
+        issuer="某省人事考试局",
+        url="https://rsks.example.gov.cn/notice.html",
+        authority=Source.Authority.OFFICIAL,
+    )
+    fee = Fee.objects.get(key="production-fee")
+    fee.source = official
+    fee.save()
+    html = page(client)
+    assert "data-third-party-only" not in html
+    assert "〔官方原文〕" in html and "〔第三方资料〕" in html
+    assert "未对照官方原文" not in html
+
+
+def test_a_repost_counts_as_official_text_not_as_an_original(content, client):
+    repost = Source.objects.create(key="repost-test", title="转载的通知", authority=Source.Authority.OFFICIAL_REPOST)
+    Fee.objects.filter(key="production-fee").update(source=repost)
+    Fee.objects.get(key="production-fee").save()  # bump the content version
+    html = page(client)
+    assert "data-third-party-only" not in html
+    assert "〔官方转载〕" in html
+
+
+def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(content, client):
+    from tests.test_checker import full_answers, result_url
+
+    html = client.get(result_url(**full_answers())).content.decode()
+    assert "本页内容来自第三方资料" in html
+    assert "data-date-basis" in html and "不含申请前挂失、登报声明等准备的时间" in html
