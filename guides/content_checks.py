@@ -6,6 +6,7 @@ take effect); warnings need an editor's eye (stale reviews, drafts referenced by
 published content).
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from .catalogue import get_catalogue
 from .freshness import STALE_AFTER_DAYS, stale_cutoff
-from .models import GUIDE_ITEM_MODELS, CertificateType, Region, Situation
+from .models import GUIDE_ITEM_MODELS, CertificateType, Region, Situation, Source
 from .selectors import GuideRequest, assemble_guide
 from .validation import LIMIT_FIELDS, replacement_errors
 
@@ -40,7 +41,7 @@ def check_content(on=None):
     """Return every problem found in the content as it stands on the date `on`."""
     on = on or timezone.localdate()
     items = {
-        model: list(model.objects.select_related("replaces").prefetch_related(*LIMIT_FIELDS))
+        model: list(model.objects.select_related("replaces", "source").prefetch_related(*LIMIT_FIELDS))
         for model in GUIDE_ITEM_MODELS
     }
     return [
@@ -49,7 +50,25 @@ def check_content(on=None):
         *_empty_guides(items, on),
         *_uncovered_situations(items),
         *_stale(items),
+        *_third_party_only(items),
     ]
+
+
+NO_SOURCE = "无来源"
+
+
+def authority_counts(on=None):
+    """Return, per national guide page, how many of its items rest on each authority level."""
+    on = on or timezone.localdate()
+    catalogue = get_catalogue()
+    labels = dict(Source.Authority.choices)
+    counts = {}
+    for cert, situation in product(catalogue.certificate_types, catalogue.situations):
+        guide = assemble_guide(GuideRequest(cert, frozenset([situation]), None, on), all_reasons=catalogue.reasons)
+        counts[f"{cert.short_name}{situation.title}"] = Counter(
+            labels[item.source.authority] if item.source_id else NO_SOURCE for item in guide.items()
+        )
+    return counts
 
 
 def _never_applies(item, on):
@@ -137,3 +156,12 @@ def _stale(items):
             yield Problem(
                 WARNING, describe(row), f"超过 {STALE_AFTER_DAYS} 天未审核（上次 {row.reviewed_on:%Y-%m-%d}）。"
             )
+
+
+def _third_party_only(items):
+    for model_items in items.values():
+        for item in model_items:
+            if item.is_published and (not item.source_id or item.source.authority == Source.Authority.THIRD_PARTY):
+                yield Problem(
+                    WARNING, describe(item), "已发布，但只有第三方资料作依据（或没有来源）：请找到发证机关的原文。"
+                )

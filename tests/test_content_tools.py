@@ -158,3 +158,19 @@ def test_export_is_stable_and_reads_like_the_fixtures(content, tmp_path):
     guide = (tmp_path / "a" / "guide.yaml").read_text(encoding="utf-8")
     assert "name: 登报费" in guide and "situations: [[lost]]" in guide and "min_amount: '100.00'" in guide
     assert "pk:" not in guide and "updated_at" not in guide
+
+
+def test_check_content_counts_authority_levels_and_warns_on_third_party_only_items(content):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from guides.content_checks import authority_counts
+
+    counts = authority_counts()
+    assert len(counts) == 12
+    assert set(counts["专技职业资格证书遗失补办"]) == {"第三方资料"}
+    out = StringIO()
+    call_command("check_content", stdout=out)
+    assert "专技职业资格证书遗失补办：第三方资料" in out.getvalue()
+    assert "只有第三方资料作依据" in out.getvalue()

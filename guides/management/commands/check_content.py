@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.content_checks import ERROR, check_content
+from guides.content_checks import ERROR, authority_counts, check_content
 
 
 class Command(BaseCommand):
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         for problem in problems:
             style = self.style.ERROR if problem.level == ERROR else self.style.WARNING
             self.stdout.write(style(str(problem)))
+        self.stdout.write("各指南页（全国）的内容依据：")
+        for guide, counts in authority_counts(on).items():
+            self.stdout.write(f"  {guide}：" + "，".join(f"{level} {n} 条" for level, n in counts.most_common()))
         errors = sum(p.level == ERROR for p in problems)
         warnings = len(problems) - errors
         summary = f"检查完毕：{errors} 个错误，{warnings} 个警告。"
