@@ -4,11 +4,13 @@ import gzip
 import json
 import os
 import re
+import runpy
 import secrets
 import subprocess
 import sys
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -24,6 +26,7 @@ from guides import page_cache
 from guides.content_version import bump_content_version
 from guides.models import FAQ, CertificateType, Region, Situation
 from guides.page_cache import entry_key, is_cacheable
+from guides.search import MAX_QUERY_CHARS
 from guides.security import client_address
 from guides.signals import CONTENT_MODELS
 
@@ -255,6 +258,37 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", secret="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- gunicorn ----------------------------------------------------------------------
+
+
+def gunicorn_setting(monkeypatch, name, **env):
+    """Return gunicorn's value for setting `name` under our config file (its default when the file is silent)."""
+    from gunicorn.config import Config
+
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    config = runpy.run_path(str(ROOT / "reissue_site" / "gunicorn.conf.py"))
+    settings_ = Config()
+    if name in config:
+        settings_.set(name, config[name])
+    return getattr(settings_, name)
+
+
+def test_gunicorn_takes_the_longest_search_url(monkeypatch):
+    """The README promises a pasted 500-character query its "只按前 100 个字搜索" page, not a 414."""
+    search = reverse("guides:search")
+    pasted = f"GET {search}?q={quote('证' * 500)} HTTP/1.1"
+    typed = f"GET {search}?q={quote('😀' * MAX_QUERY_CHARS)} HTTP/1.1"  # 4 UTF-8 bytes a character
+    limit = gunicorn_setting(monkeypatch, "limit_request_line")
+    assert max(len(pasted), len(typed)) <= limit <= 8190
+
+
+def test_gunicorn_ignores_a_script_name_header_unless_told(monkeypatch):
+    assert "SCRIPT_NAME" not in gunicorn_setting(monkeypatch, "forwarder_headers")
+    opted_in = gunicorn_setting(monkeypatch, "forwarder_headers", GUNICORN_FORWARDER_HEADERS="SCRIPT_NAME")
+    assert opted_in == ["SCRIPT_NAME"]
 
 
 # --- escaping ------------------------------------------------------------------------
