@@ -145,6 +145,29 @@ def cache_entry(url):
     return cache.get(entry_key(RequestFactory().get(url)))
 
 
+def test_a_script_name_request_does_not_change_what_the_guide_url_serves(content, client):
+    """`SCRIPT_NAME=/a/b` + `/` and plain `/a/b/` share `request.path`, but not the page they render."""
+    client.get("/", SCRIPT_NAME=guide_url().rstrip("/"))  # resolves the start page
+    served = client.get(guide_url()).content
+    cache.clear()
+    page_cache.clear_local_entries()
+    assert served == client.get(guide_url()).content
+
+
+def test_host_variants_store_the_page_once(content, client):
+    for host in ["localhost", "LOCALHOST", "localhost.", "localhost:80", "LocalHost.:80"]:
+        html = client.get(guide_url(), HTTP_HOST=host).content.decode()
+        assert f'<link rel="canonical" href="http://localhost{guide_url()}">' in html, host
+    assert len(page_cache._local_entries) == 1
+
+
+def test_a_port_the_server_does_not_listen_on_is_not_stored(content, client):
+    client.get(guide_url(), HTTP_HOST="localhost:1234", SERVER_PORT="8000")
+    assert not page_cache._local_entries
+    client.get(guide_url(), HTTP_HOST="localhost:8000", SERVER_PORT="8000")
+    assert len(page_cache._local_entries) == 1
+
+
 # --- conditional GET and invalidation ------------------------------------------
 
 
