@@ -25,6 +25,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -58,10 +59,43 @@ def build_id():
     return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
 
 
-def entry_key(request):
-    """Return the cache key for this request's page: deployment, scheme, host and path, hashed."""
-    url = f"{build_id()}:{request.scheme}://{request.get_host()}{request.path}"
+def canonical_host(request):
+    """Return the request's host in the one form pages are rendered and stored under, or None.
+
+    `LOCALHOST`, `localhost.` and `localhost:80` are all `localhost`: lower case, no
+    trailing dot, no default port. A port that is neither the default nor the one this
+    server listens on (anyone can send `Host: guide.example.cn:1234`) gets None, so such
+    requests are rendered but never stored: every page would otherwise be stored once
+    per port. Raises DisallowedHost for a host outside ALLOWED_HOSTS.
+    """
+    domain, port = split_domain_port(request.get_host())
+    domain = domain.removesuffix(".")
+    default_port = "443" if request.is_secure() else "80"
+    if port in ("", default_port):
+        return domain
+    if port == request.META.get("SERVER_PORT"):
+        return f"{domain}:{port}"
+    return None
+
+
+def entry_key(request, host=None):
+    """Return the cache key for the bytes this request renders, hashed.
+
+    Deployment, scheme, canonical host, the script prefix links are built under and
+    the path the view resolved: `request.path` alone joins the last two, so a
+    `SCRIPT_NAME` of `/a/b` with path `/` (the start page) and plain `/a/b/` (a guide)
+    would share one key.
+    """
+    host = host or canonical_host(request)
+    script_prefix = request.path.removesuffix(request.path_info)
+    url = f"{build_id()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
     return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def render_under(request, host):
+    """Make the page render with `host`, the host its cache entry is stored under."""
+    header = "HTTP_X_FORWARDED_HOST" if settings.USE_X_FORWARDED_HOST else "HTTP_HOST"
+    request.META[header] = host
 
 
 def may_use_cache(request):
@@ -121,9 +155,13 @@ class PageCacheMiddleware:
             self._mark_private_for_staff(request, response)
             return response
         try:
-            key = entry_key(request)
+            host = canonical_host(request)
         except Exception:  # DisallowedHost: let the normal path answer 400.
             return self.get_response(request)
+        if host is None:
+            return self.get_response(request)
+        render_under(request, host)
+        key = entry_key(request, host)
 
         version = content_version.get_content_version()
         entry = _local_entries.get(key)

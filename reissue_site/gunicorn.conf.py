@@ -31,3 +31,10 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)ss'
 # The load balancer terminates TLS and says so in X-Forwarded-Proto (see SECURE_PROXY_SSL_HEADER).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A trusted peer may set no WSGI variable by header unless named here: a `SCRIPT_NAME`
+# header shortens the path Django resolves, and nothing in front of us strips it. Set
+# GUNICORN_FORWARDER_HEADERS=SCRIPT_NAME only when the proxy mounts the site under a prefix.
+forwarder_headers = os.environ.get("GUNICORN_FORWARDER_HEADERS", "")
+# Pasted search URLs of 500 Chinese characters are ~4.5 KB: over the default 4094 bytes, gunicorn
+# would answer 414 before Django could say "只按前 100 个字搜索". 8190 is the most gunicorn allows.
+limit_request_line = int(os.environ.get("GUNICORN_LIMIT_REQUEST_LINE", "8190"))

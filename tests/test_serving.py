@@ -4,11 +4,13 @@ import gzip
 import json
 import os
 import re
+import runpy
 import secrets
 import subprocess
 import sys
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -23,6 +25,7 @@ from guides import page_cache
 from guides.content_version import bump_content_version
 from guides.models import CONTENT_MODELS, FAQ, CertificateType, Region, Situation
 from guides.page_cache import entry_key, is_cacheable
+from guides.search import MAX_QUERY_CHARS
 from guides.security import client_address
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +143,29 @@ def cache_entry(url):
     return cache.get(entry_key(RequestFactory().get(url)))
 
 
+def test_a_script_name_request_does_not_change_what_the_guide_url_serves(content, client):
+    """`SCRIPT_NAME=/a/b` + `/` and plain `/a/b/` share `request.path`, but not the page they render."""
+    client.get("/", SCRIPT_NAME=guide_url().rstrip("/"))  # resolves the start page
+    served = client.get(guide_url()).content
+    cache.clear()
+    page_cache.clear_local_entries()
+    assert served == client.get(guide_url()).content
+
+
+def test_host_variants_store_the_page_once(content, client):
+    for host in ["localhost", "LOCALHOST", "localhost.", "localhost:80", "LocalHost.:80"]:
+        html = client.get(guide_url(), HTTP_HOST=host).content.decode()
+        assert f'<link rel="canonical" href="http://localhost{guide_url()}">' in html, host
+    assert len(page_cache._local_entries) == 1
+
+
+def test_a_port_the_server_does_not_listen_on_is_not_stored(content, client):
+    client.get(guide_url(), HTTP_HOST="localhost:1234", SERVER_PORT="8000")
+    assert not page_cache._local_entries
+    client.get(guide_url(), HTTP_HOST="localhost:8000", SERVER_PORT="8000")
+    assert len(page_cache._local_entries) == 1
+
+
 # --- conditional GET and invalidation ------------------------------------------
 
 
@@ -253,6 +279,37 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", secret="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+# --- gunicorn ----------------------------------------------------------------------
+
+
+def gunicorn_setting(monkeypatch, name, **env):
+    """Return gunicorn's value for setting `name` under our config file (its default when the file is silent)."""
+    from gunicorn.config import Config
+
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    config = runpy.run_path(str(ROOT / "reissue_site" / "gunicorn.conf.py"))
+    settings_ = Config()
+    if name in config:
+        settings_.set(name, config[name])
+    return getattr(settings_, name)
+
+
+def test_gunicorn_takes_the_longest_search_url(monkeypatch):
+    """The README promises a pasted 500-character query its "只按前 100 个字搜索" page, not a 414."""
+    search = reverse("guides:search")
+    pasted = f"GET {search}?q={quote('证' * 500)} HTTP/1.1"
+    typed = f"GET {search}?q={quote('😀' * MAX_QUERY_CHARS)} HTTP/1.1"  # 4 UTF-8 bytes a character
+    limit = gunicorn_setting(monkeypatch, "limit_request_line")
+    assert max(len(pasted), len(typed)) <= limit <= 8190
+
+
+def test_gunicorn_ignores_a_script_name_header_unless_told(monkeypatch):
+    assert "SCRIPT_NAME" not in gunicorn_setting(monkeypatch, "forwarder_headers")
+    opted_in = gunicorn_setting(monkeypatch, "forwarder_headers", GUNICORN_FORWARDER_HEADERS="SCRIPT_NAME")
+    assert opted_in == ["SCRIPT_NAME"]
 
 
 # --- escaping ------------------------------------------------------------------------
