@@ -493,3 +493,19 @@ def test_admin_index_lists_what_editors_change_most_first(editor_client):
         html.index(reverse(f"admin:guides_{name}_changelist")) for name in ["fee", "material", "step", "holiday"]
     ]
     assert positions == sorted(positions)
+
+
+HISTORY_MODELS = [m for m in GUIDE_MODELS if hasattr(admin.site._registry[m], "history_form_view")]
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda m: m.__name__)
+def test_a_malformed_history_id_is_not_found(admin_client, model):
+    name = f"admin:guides_{model._meta.model_name}"
+    urls = [
+        reverse(f"{name}_simple_history", args=[1, "abc"]),
+        reverse(f"{name}_simple_history", args=["abc", 1]),
+        reverse(f"{name}_simple_history", args=[1, 999999]),
+        reverse(f"{name}_history", args=["abc"]),
+    ]
+    for url in urls:
+        assert admin_client.get(url).status_code == HTTPStatus.NOT_FOUND, url

@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..catalogue import get_catalogue
 from ..models import (
@@ -31,6 +30,7 @@ from ..models import (
 from ..validation import LIMIT_FIELDS
 from .common import (
     GuideItemForm,
+    HistoryAdmin,
     ReviewAgeFilter,
     SlugGuardForm,
     guide_url_for_item,
@@ -65,7 +65,7 @@ PUBLISHING_FIELDSET = (
 )
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+class ContentAdmin(HistoryAdmin):
     """Shared by every content table: review filter and actions, history list columns."""
 
     actions = [mark_reviewed, publish, unpublish]
@@ -152,7 +152,7 @@ class ReferenceAdmin(ContentAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "issuer", "number", "published_on", "note"]
     list_filter = ["kind"]
     search_fields = ["title", "issuer", "number", "key", "note"]
@@ -231,7 +231,7 @@ class StepAdmin(GuideItemAdmin):
 
 
 @admin.register(StepChannel)
-class StepChannelAdmin(SimpleHistoryAdmin):
+class StepChannelAdmin(HistoryAdmin):
     """Channels are edited inline under their step; this list helps find one by text."""
 
     list_display = ["label", "step", "kind", "order"]
@@ -302,7 +302,7 @@ class FAQAdmin(GuideItemAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(HistoryAdmin):
     list_display = ["date", "name", "is_workday"]
     list_filter = ["is_workday"]
     search_fields = ["name"]

@@ -5,12 +5,32 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
 from ..catalogue import get_catalogue
 from ..freshness import STALE_AFTER_DAYS, stale_cutoff
 from ..validation import replacement_errors
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, answering a malformed object or version id with 404 instead of 500."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _require_id(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _require_id(object_id)
+        _require_id(version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _require_id(value):
+    if not str(value).isdigit():
+        raise Http404("没有这条记录。")
 
 
 class ReviewAgeFilter(admin.SimpleListFilter):

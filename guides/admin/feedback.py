@@ -4,15 +4,15 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import feedback
 from ..content_version import get_content_version
 from ..models import GuideItem, PageFeedback, ProblemReport, SynonymGroup
+from .common import HistoryAdmin
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(SimpleHistoryAdmin):
+class SynonymGroupAdmin(HistoryAdmin):
     list_display = ["__str__", "note", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["terms", "note", "key"]
@@ -119,7 +119,7 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProblemReport)
-class ProblemReportAdmin(SimpleHistoryAdmin):
+class ProblemReportAdmin(HistoryAdmin):
     """Readers' "页面有误？" reports: read, jump to the page and its content rows, mark handled."""
 
     list_display = ["created_at", "page_link", "short_message", "status", "has_contact", "handled_by"]
