@@ -67,6 +67,7 @@ def environment():
         DJANGO_SETTINGS_MODULE="reissue_site.settings.prod",
         DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_CLIENT_IP_HEADER=env.get("DJANGO_CLIENT_IP_HEADER") or "none",  # wrk connects directly
         CACHE_KEY_PREFIX="bench",
         GUNICORN_BIND=f"127.0.0.1:{PORT}",
         WEB_CONCURRENCY="2",

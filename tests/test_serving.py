@@ -255,7 +255,7 @@ def test_no_page_loads_anything_from_another_site(content, client):
 # --- production settings -----------------------------------------------------------
 
 
-def run_manage(*args, secret):
+def run_manage(*args, secret, client_ip_header="none"):
     # A clean production environment: no DJANGO_* variable the test run set (such as
     # DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests need and a deployment must not have).
     env = {
@@ -263,6 +263,7 @@ def run_manage(*args, secret):
         "DJANGO_SETTINGS_MODULE": "reissue_site.settings.prod",
         "DJANGO_SECRET_KEY": secret,
         "DJANGO_ALLOWED_HOSTS": "guide.example.cn",
+        "DJANGO_CLIENT_IP_HEADER": client_ip_header,
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -279,6 +280,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", secret="")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_makes_the_operator_say_where_client_addresses_come_from():
+    secret = secrets.token_urlsafe(50)
+    result = run_manage("check", secret=secret, client_ip_header="")
+    assert result.returncode != 0
+    assert "DJANGO_CLIENT_IP_HEADER" in result.stderr
+    for choice, expected in [("none", "''"), ("HTTP_X_FORWARDED_FOR", "'HTTP_X_FORWARDED_FOR'")]:
+        result = run_manage(
+            "shell",
+            "-c",
+            "from django.conf import settings; print(repr(settings.CLIENT_IP_HEADER))",
+            secret=secret,
+            client_ip_header=choice,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected
 
 
 # --- gunicorn ----------------------------------------------------------------------
