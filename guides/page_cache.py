@@ -55,7 +55,8 @@ def build_id():
     try:
         seed = manifest.read_bytes()
     except OSError:
-        seed = settings.SETTINGS_MODULE.encode()
+        # Under override_settings (tests) SETTINGS_MODULE is None.
+        seed = str(settings.SETTINGS_MODULE).encode()
     return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
 
 
