@@ -493,3 +493,28 @@ def test_admin_index_lists_what_editors_change_most_first(editor_client):
         html.index(reverse(f"admin:guides_{name}_changelist")) for name in ["fee", "material", "step", "holiday"]
     ]
     assert positions == sorted(positions)
+
+
+# ── Deleting a limit ─────────────────────────────────────────────────────────
+
+
+def test_deleting_a_region_items_are_limited_to_is_refused_and_lists_them(admin_client, content):
+    region = builders.region(name="测试省")
+    builders.fee(name="测试省专用费", regions=[region], min_amount=1, max_amount=1)
+    url = reverse("admin:guides_region_delete", args=[region.pk])
+    page = admin_client.get(url).content.decode()
+    assert "测试省专用费" in page and "改为草稿" in page
+    admin_client.post(url, {"post": "yes"})
+    assert Region.objects.filter(pk=region.pk).exists()
+
+    bulk = {"action": "delete_selected", "_selected_action": [str(region.pk)], "post": "yes"}
+    page = admin_client.post(changelist_url(Region), bulk).content.decode()
+    assert "测试省专用费" in page
+    assert Region.objects.filter(pk=region.pk).exists()
+
+
+def test_a_region_nothing_is_limited_to_can_be_deleted(admin_client, content):
+    region = builders.region()
+    response = admin_client.post(reverse("admin:guides_region_delete", args=[region.pk]), {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Region.objects.filter(pk=region.pk).exists()

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..catalogue import get_catalogue
 from ..models import (
     FAQ,
+    GUIDE_ITEM_MODELS,
     CertificateType,
     Fee,
     Holiday,
@@ -149,6 +150,18 @@ class ReferenceAdmin(ContentAdmin):
     form = SlugGuardForm
     list_filter = ["is_published", ReviewAgeFilter]
     readonly_fields = ["updated_at"]
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse deleting a limit items depend on: an empty limit means "all", so they would widen."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for model in GUIDE_ITEM_MODELS:
+                for item in getattr(obj, f"{model._meta.model_name}_items").all():
+                    protected.append(
+                        f"{model._meta.verbose_name}“{item}”只适用于“{obj}”：删除后它会变成适用于全部。"
+                        "请改为草稿（取消“已发布”），不要删除。"
+                    )
+        return deleted, model_count, perms_needed, protected
 
 
 @admin.register(Source)
