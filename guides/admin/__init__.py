@@ -7,6 +7,7 @@ every change is kept by django-simple-history and can be reverted from "历史�
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -31,12 +32,14 @@ from ..models import (
 )
 from ..validation import LIMIT_FIELDS
 from .common import (
+    VERSION_FIELD,
     GuideItemForm,
     ReviewAgeFilter,
     SlugGuardForm,
     guide_url_for_item,
     mark_reviewed,
     publish,
+    stale_guard,
     unpublish,
 )
 
@@ -72,6 +75,19 @@ class ContentAdmin(SimpleHistoryAdmin):
     actions = [mark_reviewed, publish, unpublish]
     list_per_page = 50
     save_on_top = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        if kwargs.get("fields", ()) is not None:
+            fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [name for name in fields if name != VERSION_FIELD]
+        return stale_guard(super().get_form(request, obj, **kwargs))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if VERSION_FIELD not in flatten_fieldsets(fieldsets):
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
