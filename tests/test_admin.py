@@ -509,3 +509,45 @@ def test_a_malformed_history_id_is_not_found(admin_client, model):
     ]
     for url in urls:
         assert admin_client.get(url).status_code == HTTPStatus.NOT_FOUND, url
+
+
+# ── Deleting a limit ─────────────────────────────────────────────────────────
+
+
+def test_deleting_a_region_items_are_limited_to_is_refused_and_lists_them(admin_client, content):
+    region = builders.region(name="测试省")
+    builders.fee(name="测试省专用费", regions=[region], min_amount=1, max_amount=1)
+    url = reverse("admin:guides_region_delete", args=[region.pk])
+    page = admin_client.get(url).content.decode()
+    assert "测试省专用费" in page and "改为草稿" in page
+    admin_client.post(url, {"post": "yes"})
+    assert Region.objects.filter(pk=region.pk).exists()
+
+    bulk = {"action": "delete_selected", "_selected_action": [str(region.pk)], "post": "yes"}
+    page = admin_client.post(changelist_url(Region), bulk).content.decode()
+    assert "测试省专用费" in page
+    assert Region.objects.filter(pk=region.pk).exists()
+
+
+def test_a_region_nothing_is_limited_to_can_be_deleted(admin_client, content):
+    region = builders.region()
+    response = admin_client.post(reverse("admin:guides_region_delete", args=[region.pk]), {"post": "yes"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Region.objects.filter(pk=region.pk).exists()
+
+
+# ── Stale saves ──────────────────────────────────────────────────────────────
+
+
+def test_saving_a_form_opened_before_someone_else_saved_is_refused(admin_client, editor_client, content):
+    fee = Fee.objects.get(key="newspaper-fee")
+    url = change_url(fee)
+    data = form_data(admin_client.get(url).content, "fee_form", min_amount="111.00")
+    assert post_change(editor_client, fee, max_amount="333").status_code == HTTPStatus.FOUND
+    response = admin_client.post(url, data)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "保存失败：此记录在您打开后已被 bianji" in html and "最高金额" in html
+    assert 'value="111.00"' in html
+    fee.refresh_from_db()
+    assert fee.max_amount == Decimal("333.00") and fee.min_amount == Decimal("100.00")

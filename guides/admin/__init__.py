@@ -7,6 +7,7 @@ every change is kept by django-simple-history and can be reverted from "历史�
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.urls import reverse
 from ..catalogue import get_catalogue
 from ..models import (
     FAQ,
+    GUIDE_ITEM_MODELS,
     CertificateType,
     Fee,
     Holiday,
@@ -29,6 +31,7 @@ from ..models import (
 )
 from ..validation import LIMIT_FIELDS
 from .common import (
+    VERSION_FIELD,
     GuideItemForm,
     HistoryAdmin,
     ReviewAgeFilter,
@@ -36,6 +39,7 @@ from .common import (
     guide_url_for_item,
     mark_reviewed,
     publish,
+    stale_guard,
     unpublish,
 )
 
@@ -71,6 +75,19 @@ class ContentAdmin(HistoryAdmin):
     actions = [mark_reviewed, publish, unpublish]
     list_per_page = 50
     save_on_top = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        if kwargs.get("fields", ()) is not None:
+            fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [name for name in fields if name != VERSION_FIELD]
+        return stale_guard(super().get_form(request, obj, **kwargs))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if VERSION_FIELD not in flatten_fieldsets(fieldsets):
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -149,6 +166,18 @@ class ReferenceAdmin(ContentAdmin):
     form = SlugGuardForm
     list_filter = ["is_published", ReviewAgeFilter]
     readonly_fields = ["updated_at"]
+
+    def get_deleted_objects(self, objs, request):
+        """Refuse deleting a limit items depend on: an empty limit means "all", so they would widen."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for model in GUIDE_ITEM_MODELS:
+                for item in getattr(obj, f"{model._meta.model_name}_items").all():
+                    protected.append(
+                        f"{model._meta.verbose_name}“{item}”只适用于“{obj}”：删除后它会变成适用于全部。"
+                        "请改为草稿（取消“已发布”），不要删除。"
+                    )
+        return deleted, model_count, perms_needed, protected
 
 
 @admin.register(Source)

@@ -140,6 +140,52 @@ class GuideItemForm(forms.ModelForm):
         return cleaned
 
 
+VERSION_FIELD = "opened_version"
+
+
+def stale_guard(form_class):
+    """Return `form_class` refusing a save if the row changed since the form was opened."""
+
+    class StaleGuardForm(form_class):
+        opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None and self.instance.updated_at:
+                self.fields[VERSION_FIELD].initial = self.instance.updated_at.isoformat()
+
+        def clean(self):
+            cleaned = super().clean()
+            opened = cleaned.get(VERSION_FIELD)
+            if self.instance.pk is None or not opened:
+                return cleaned
+            model = type(self.instance)
+            current = model.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if current is not None and current.isoformat() != opened:
+                # Carry the new stamp, so a save after checking the page goes through.
+                self.data = self.data.copy()
+                self.data[self.add_prefix(VERSION_FIELD)] = current.isoformat()
+                raise forms.ValidationError(stale_message(model, self.instance.pk), code="stale")
+            return cleaned
+
+    return StaleGuardForm
+
+
+def stale_message(model, pk):
+    """Say who changed the row, when and which fields, from its latest history record."""
+    records = list(model.history.filter(id=pk).order_by("-history_date", "-history_id")[:2])
+    who, when, changed = "其他编辑", "", ""
+    if records:
+        latest = records[0]
+        who = str(latest.history_user) if latest.history_user else "其他编辑"
+        when = f" 于 {timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+        if len(records) == 2:
+            fields = [c.field for c in latest.diff_against(records[1]).changes if c.field != "updated_at"]
+            names = [str(model._meta.get_field(f).verbose_name) for f in fields]
+            changed = f"（改动：{'、'.join(names)}）" if names else ""
+    return f"保存失败：此记录在您打开后已被 {who}{when} 修改{changed}。您填写的内容保留在下方，请核对后重新保存。"
+
+
 def guide_url_for_item(item, on=None):
     """Return the URL of a guide page that shows `item` (its first limits, else the first published ones)."""
     catalogue = get_catalogue(include_drafts=True)
