@@ -69,6 +69,15 @@ PUBLISHING_FIELDSET = (
 )
 
 
+def with_version_field(request, fieldsets):
+    """Return `fieldsets` with the stale-save guard's hidden field in its last set (none when reverting)."""
+    fieldsets = list(fieldsets)
+    if not getattr(request, "reverting", False) and VERSION_FIELD not in flatten_fieldsets(fieldsets):
+        name, options = fieldsets[-1]
+        fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+    return fieldsets
+
+
 class ContentAdmin(HistoryAdmin):
     """Shared by every content table: review filter and actions, history list columns."""
 
@@ -80,14 +89,11 @@ class ContentAdmin(HistoryAdmin):
         if kwargs.get("fields", ()) is not None:
             fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
             kwargs["fields"] = [name for name in fields if name != VERSION_FIELD]
-        return stale_guard(super().get_form(request, obj, **kwargs))
+        form = super().get_form(request, obj, **kwargs)
+        return form if getattr(request, "reverting", False) else stale_guard(form)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if VERSION_FIELD not in flatten_fieldsets(fieldsets):
-            name, options = fieldsets[-1]
-            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
-        return fieldsets
+        return with_version_field(request, super().get_fieldsets(request, obj))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -109,7 +115,7 @@ class GuideItemAdmin(ContentAdmin):
     main_fields: list = []
 
     def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET]
+        return with_version_field(request, [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET])
 
     def get_queryset(self, request):
         return (

@@ -25,6 +25,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         _require_id(object_id)
         _require_id(version_id)
+        # Reverting saves an old version on purpose: the stale-save guard does not apply.
+        request.reverting = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
