@@ -111,10 +111,6 @@ class Source(models.Model):
     def natural_key(self):
         return (self.key,)
 
-    @property
-    def is_official(self):
-        return self.authority == self.Authority.OFFICIAL
-
 
 class CertificateType(Content):
     """A kind of qualification certificate, e.g. 专业技术人员职业资格证书."""
@@ -693,9 +689,9 @@ class SynonymGroup(models.Model):
             raise ValidationError({"terms": f"每个词不超过 20 个字：{too_long[0]}"})
 
 
-# Every table editors keep, declared once: cache invalidation, the 编辑 group's
-# permissions, the admin and the tests all read this list (feedback is written by
-# readers, not editors, and is not in it).
+# Every table editors keep, declared once: cache invalidation and the 编辑 group's
+# permissions read this list, and tests/test_registry.py holds the admin and export to
+# it (feedback is written by readers, not editors, and is not in it).
 CONTENT_MODELS = [
     Source,
     CertificateType,

@@ -91,7 +91,9 @@ class Guide:
 
     @property
     def third_party_sources(self):
-        return [source for source in self.sources if source.authority == Source.Authority.THIRD_PARTY]
+        """Return the third-party sources this guide's items rest on (not those of its region or type)."""
+        seen = {item.source_id: item.source for item in self.items() if item.source_id}
+        return [source for source in seen.values() if source.authority == Source.Authority.THIRD_PARTY]
 
     @property
     def warnings(self):

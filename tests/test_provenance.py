@@ -60,3 +60,10 @@ def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(conte
     html = client.get(result_url(**full_answers())).content.decode()
     assert "本页内容来自第三方资料" in html
     assert "data-date-basis" in html and "不含申请前挂失、登报声明等准备的时间" in html
+
+
+def test_a_province_page_names_only_the_third_party_sources_of_its_items(content, client):
+    html = client.get(reverse("guides:guide_region", args=[*GUIDE, "guangdong"])).content.decode()
+    notice = html[html.index("data-third-party-only") : html.index("</div>", html.index("data-third-party-only"))]
+    assert "《职业资格证补办》" in notice
+    assert "国务院办公厅" not in notice  # the region's hotline source is not called 非官方资料

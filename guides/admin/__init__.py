@@ -86,11 +86,9 @@ class ContentAdmin(HistoryAdmin):
     save_on_top = True
 
     def get_form(self, request, obj=None, **kwargs):
-        if kwargs.get("fields", ()) is not None:
-            fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
-            kwargs["fields"] = [name for name in fields if name != VERSION_FIELD]
-        form = super().get_form(request, obj, **kwargs)
-        return form if getattr(request, "reverting", False) else stale_guard(form)
+        if not getattr(request, "reverting", False):
+            kwargs["form"] = stale_guard(kwargs.get("form", self.form))
+        return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         return with_version_field(request, super().get_fieldsets(request, obj))
@@ -114,8 +112,9 @@ class GuideItemAdmin(ContentAdmin):
     readonly_fields = ["updated_at"]
     main_fields: list = []
 
-    def get_fieldsets(self, request, obj=None):
-        return with_version_field(request, [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET])
+    @property
+    def fieldsets(self):
+        return [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET]
 
     def get_queryset(self, request):
         return (
