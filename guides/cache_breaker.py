@@ -1,0 +1,107 @@
+"""Stop asking a Redis that does not answer, for a while.
+
+The cache is set to swallow connection errors (an outage costs cache misses, not
+the site), but each call still waits out its socket timeout. A Redis that accepts
+connections and never replies would make every cache call of every request wait:
+a page makes several, so it would take seconds. After the first failure this
+process skips Redis for `COOL_OFF_SECONDS` (every call fails at once, as a miss),
+then tries again; one request per interval pays the timeout.
+
+It sits in the redis-py connection, where every command (get, set, pipelines)
+passes, and is installed through django-redis's CONNECTION_POOL_KWARGS.
+"""
+
+import socket
+from time import monotonic
+
+from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
+from redis.exceptions import ConnectionError, TimeoutError
+
+COOL_OFF_SECONDS = 30.0
+
+_FAILURES = (ConnectionError, TimeoutError, socket.timeout, OSError)
+
+# Monotonic time until which this process does not talk to Redis.
+_skip_until = 0.0
+
+
+def cooling_off():
+    """Return whether Redis is being skipped after a recent failure."""
+    return monotonic() < _skip_until
+
+
+def trip():
+    """Skip Redis for the next COOL_OFF_SECONDS."""
+    global _skip_until
+    _skip_until = monotonic() + COOL_OFF_SECONDS
+
+
+def reset():
+    """Talk to Redis again on the next call (tests, and a health check that succeeded)."""
+    global _skip_until
+    _skip_until = 0.0
+
+
+class CoolOffMixin:
+    """Fail at once while cooling off; start cooling off on any connection failure or timeout."""
+
+    def connect_check_health(self, *args, **kwargs):
+        if cooling_off():
+            raise ConnectionError("Redis skipped for a while after a failure")
+        try:
+            return super().connect_check_health(*args, **kwargs)
+        except _FAILURES:
+            trip()
+            raise
+
+    def send_packed_command(self, *args, **kwargs):
+        try:
+            return super().send_packed_command(*args, **kwargs)
+        except _FAILURES:
+            trip()
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except _FAILURES:
+            trip()
+            raise
+
+
+class CoolOffConnection(CoolOffMixin, Connection):
+    pass
+
+
+class CoolOffSSLConnection(CoolOffMixin, SSLConnection):
+    pass
+
+
+class CoolOffUnixConnection(CoolOffMixin, UnixDomainSocketConnection):
+    pass
+
+
+def redis_cache(url, key_prefix):
+    """Settings for the shared Redis cache at `url`, with short timeouts and the cool-off."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {
+            # An outage costs cache misses, never an error page.
+            "IGNORE_EXCEPTIONS": True,
+            # A healthy Redis answers in well under a millisecond.
+            "SOCKET_CONNECT_TIMEOUT": 0.25,
+            "SOCKET_TIMEOUT": 0.25,
+            "CONNECTION_POOL_KWARGS": {"connection_class": connection_class(url)},
+        },
+    }
+
+
+def connection_class(url):
+    """The connection class for a redis://, rediss:// or unix:// URL."""
+    if url.startswith("rediss://"):
+        return CoolOffSSLConnection
+    if url.startswith("unix://"):
+        return CoolOffUnixConnection
+    return CoolOffConnection
