@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.html import format_html_join
 
 
@@ -30,9 +31,15 @@ def fee_amount(fee):
 
 
 def item_badges(item):
-    """Label drafts and reason-limited items ("仅遗失时需要")."""
+    """Label drafts, reason-limited items ("仅遗失时需要") and items not yet in force ("自…起执行").
+
+    A checker outcome for a later submission date shows the items in force on that
+    date; one that starts after today says from when.
+    """
     reasons = getattr(item, "only_for_reasons", [])
-    if item.is_published and not reasons:
+    starts = getattr(item, "effective_from", None)
+    upcoming = starts is not None and starts > timezone.localdate()
+    if item.is_published and not reasons and not upcoming:
         return ""  # most items: nothing to label
     badges = []
     if not item.is_published:
@@ -40,6 +47,8 @@ def item_badges(item):
     if reasons:
         names = "或".join(r.name for r in reasons)
         badges.append(("badge reason-badge", f"仅{names}时需要"))
+    if upcoming:
+        badges.append(("badge upcoming-badge", f"自{starts.year}年{starts.month}月{starts.day}日起执行"))
     return format_html_join(" ", '<span class="{}">{}</span>', badges)
 
 

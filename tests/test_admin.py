@@ -24,6 +24,8 @@ from guides.models import (
     ProcessingTime,
     Region,
     Situation,
+    Step,
+    StepChannel,
 )
 from guides.roles import editor_codenames
 from tests import builders
@@ -86,7 +88,9 @@ def fee_page(client, region_slug=None):
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda m: m.__name__)
 def test_changelist_add_and_change_pages_open(admin_client, content, holiday, model):
     assert admin_client.get(changelist_url(model)).status_code == HTTPStatus.OK
-    assert admin_client.get(reverse(f"admin:guides_{model._meta.model_name}_add")).status_code == HTTPStatus.OK
+    add = admin_client.get(reverse(f"admin:guides_{model._meta.model_name}_add"))
+    # Step channels are added on their step's form.
+    assert add.status_code == (HTTPStatus.FORBIDDEN if model is StepChannel else HTTPStatus.OK)
     obj = model.objects.first()
     page = admin_client.get(change_url(obj))
     assert page.status_code == HTTPStatus.OK
@@ -551,3 +555,74 @@ def test_saving_a_form_opened_before_someone_else_saved_is_refused(admin_client,
     assert 'value="111.00"' in html
     fee.refresh_from_db()
     assert fee.max_amount == Decimal("333.00") and fee.min_amount == Decimal("100.00")
+
+
+def changelist_rows(html):
+    """The changelist form's data and, per pk, the prefix of its row ("form-0")."""
+    data = form_data(html, "changelist-form")
+    rows = {value[0]: name.removesuffix("-id") for name, value in data.items() if name.endswith("-id")}
+    return data, rows
+
+
+def test_saving_a_list_opened_before_someone_else_saved_a_row_is_refused(admin_client, editor_client, content):
+    changed_by_editor = Fee.objects.get(key="newspaper-fee")
+    changed_by_admin = Fee.objects.get(key="production-fee")
+    page = admin_client.get(changelist_url(Fee))
+    data, rows = changelist_rows(page.content)
+    assert f"{rows[str(changed_by_editor.pk)]}-opened_version" in data, "rows carry no opened version"
+    assert post_change(editor_client, changed_by_editor, max_amount="333").status_code == HTTPStatus.FOUND
+
+    data[f"{rows[str(changed_by_admin.pk)]}-min_amount"] = ["7.00"]
+    data["_save"] = ["保存"]
+    response = admin_client.post(changelist_url(Fee), data)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "保存失败：此记录在您打开后已被 bianji" in html and "最高金额" in html
+    assert 'value="7.00"' in html, "the editor's typed value is gone"
+    changed_by_editor.refresh_from_db()
+    changed_by_admin.refresh_from_db()
+    assert changed_by_editor.max_amount == Decimal("333.00")
+    assert changed_by_admin.min_amount != Decimal("7.00")
+
+    # Resubmitting the re-rendered list, having seen the message, saves it.
+    data, _ = changelist_rows(response.content)
+    data["_save"] = ["保存"]
+    assert admin_client.post(changelist_url(Fee), data).status_code == HTTPStatus.FOUND
+    changed_by_admin.refresh_from_db()
+    assert changed_by_admin.min_amount == Decimal("7.00")
+
+
+def test_a_list_save_is_not_refused_over_a_row_changed_only_outside_the_list(admin_client, editor_client, content):
+    other = Fee.objects.get(key="newspaper-fee")
+    mine = Fee.objects.get(key="production-fee")
+    data, rows = changelist_rows(admin_client.get(changelist_url(Fee)).content)
+    assert post_change(editor_client, other, note="编辑改了说明").status_code == HTTPStatus.FOUND
+    data[f"{rows[str(mine.pk)]}-min_amount"] = ["7.00"]
+    data["_save"] = ["保存"]
+    assert admin_client.post(changelist_url(Fee), data).status_code == HTTPStatus.FOUND
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.min_amount == Decimal("7.00") and other.note == "编辑改了说明"
+
+
+def test_a_step_form_opened_before_someone_changed_its_channels_is_refused(admin_client, editor_client, content):
+    step = Step.objects.filter(channels__isnull=False).distinct().first()
+    url = change_url(step)
+    stale = form_data(admin_client.get(url).content, "step_form")
+    page = editor_client.get(url)
+    fresh = form_data(page.content, "step_form", **{"channels-0-label": "编辑改的渠道"})
+    assert editor_client.post(url, fresh).status_code == HTTPStatus.FOUND
+    stale["channels-0-description"] = ["管理员改的说明"]
+    response = admin_client.post(url, stale)
+    assert response.status_code == HTTPStatus.OK
+    assert "保存失败" in response.content.decode()
+    assert step.channels.order_by("order").first().label == "编辑改的渠道"
+
+
+def test_step_channels_are_read_only_outside_their_step(admin_client, content):
+    channel = StepChannel.objects.first()
+    assert admin_client.get(change_url(channel)).status_code == HTTPStatus.OK
+    before = channel.label
+    admin_client.post(change_url(channel), {"label": "改了", "kind": channel.kind, "step": channel.step_id})
+    channel.refresh_from_db()
+    assert channel.label == before

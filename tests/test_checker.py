@@ -455,3 +455,15 @@ def test_a_province_limited_precondition_is_asked_once_the_province_is_known(cli
     assert "您已确认" in text(response) and precondition.statement in text(response)
     response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
     assert "<h1>请先联系发证机关</h1>" in text(response)
+
+
+def test_an_item_in_force_only_from_a_later_date_says_from_when(client, content):
+    from tests import builders
+
+    starts = today() + timedelta(days=10)
+    builders.fee(name="将来执行的工本费", min_amount=5, max_amount=5, effective_from=starts, source=None)
+    label = f"自{starts.year}年{starts.month}月{starts.day}日起执行"
+    later = text(client.get(result_url(**full_answers(date=(starts + timedelta(days=5)).isoformat()))))
+    assert f'将来执行的工本费 <span class="badge upcoming-badge">{label}</span>' in later
+    now = text(client.get(result_url(**full_answers())))
+    assert "将来执行的工本费" not in now and "起执行" not in now

@@ -93,6 +93,11 @@ class ContentAdmin(HistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         return with_version_field(request, super().get_fieldsets(request, obj))
 
+    def get_changelist_form(self, request, **kwargs):
+        # templates/admin/guides/change_list.html renders each row's hidden version.
+        form = super().get_changelist_form(request, **kwargs)
+        return stale_guard(form, list_field=self.list_editable[0]) if self.list_editable else form
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if obj.is_published:
@@ -266,7 +271,11 @@ class StepAdmin(GuideItemAdmin):
 
 @admin.register(StepChannel)
 class StepChannelAdmin(HistoryAdmin):
-    """Channels are edited inline under their step; this list helps find one by text."""
+    """Find a channel by its text; edit it under its step.
+
+    Read-only here: edited on the step's form, a channel is covered by the step's
+    stale-save guard (any stale save of the step, channels included, is refused).
+    """
 
     list_display = ["label", "step", "kind", "order"]
     list_filter = ["kind"]
@@ -275,6 +284,15 @@ class StepChannelAdmin(HistoryAdmin):
 
     def view_on_site(self, obj):
         return guide_url_for_item(obj.step)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProcessingTime)

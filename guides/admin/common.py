@@ -145,8 +145,14 @@ class GuideItemForm(forms.ModelForm):
 VERSION_FIELD = "opened_version"
 
 
-def stale_guard(form_class):
-    """Return `form_class` refusing a save if the row changed since the form was opened."""
+def stale_guard(form_class, list_field=None):
+    """Return `form_class` refusing a save if the row changed since the form was opened.
+
+    On a change form any stale save is refused: it carries every field, inlines
+    included, as the editor saw them. A changelist row (`list_field`: its first
+    editable column, where Django shows a row's errors) is refused only if it would
+    write something, so saving a list does not fail over rows nobody touched.
+    """
 
     class StaleGuardForm(form_class):
         opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -163,12 +169,18 @@ def stale_guard(form_class):
                 return cleaned
             model = type(self.instance)
             current = model.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
-            if current is not None and current.isoformat() != opened:
-                # Carry the new stamp, so a save after checking the page goes through.
-                self.data = self.data.copy()
-                self.data[self.add_prefix(VERSION_FIELD)] = current.isoformat()
-                raise forms.ValidationError(stale_message(model, self.instance.pk), code="stale")
-            return cleaned
+            if current is None or current.isoformat() == opened:
+                return cleaned
+            if list_field and not [name for name in self.changed_data if name != VERSION_FIELD]:
+                return cleaned
+            # Carry the new stamp, so a save after checking the page goes through.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(VERSION_FIELD)] = current.isoformat()
+            error = forms.ValidationError(stale_message(model, self.instance.pk), code="stale")
+            if list_field:
+                self.add_error(list_field, error)
+                return cleaned
+            raise error
 
     return StaleGuardForm
 
