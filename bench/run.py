@@ -174,12 +174,27 @@ def checker_path():
     return os.environ.get("BENCH_CHECKER_PATH") or default
 
 
+def ensure_database(url):
+    """Create the benchmark's PostgreSQL database if it is missing (a new machine has none)."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    db = dj_database_url.parse(url)
+    params = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+            print(f"== created database {db['NAME']}")
+
+
 def main():
     if not Path(WRK).exists():
         raise SystemExit(f"{WRK} is missing: apt-get install wrk")
     env = environment()
     OUT.mkdir(parents=True, exist_ok=True)
     print(f"== preparing PostgreSQL ({env['DATABASE_URL']}), Redis ({env['REDIS_URL']}) and static files")
+    ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
     manage(env, "load_content", *FIXTURES)
     manage(env, "collectstatic", "--no-input", "--clear")

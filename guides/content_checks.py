@@ -58,16 +58,26 @@ NO_SOURCE = "无来源"
 
 
 def authority_counts(on=None):
-    """Return, per national guide page, how many of its items rest on each authority level."""
+    """Return, per guide page, how many of its items rest on each authority level.
+
+    Every national page, then the province pages of each region that published
+    items are limited to (the other province pages show the national items).
+    """
     on = on or timezone.localdate()
     catalogue = get_catalogue()
     labels = dict(Source.Authority.choices)
+    limited_to = {
+        pk for model in GUIDE_ITEM_MODELS for pk in model.objects.published().values_list("regions", flat=True)
+    }
     counts = {}
-    for cert, situation in product(catalogue.certificate_types, catalogue.situations):
-        guide = assemble_guide(GuideRequest(cert, frozenset([situation]), None, on), all_reasons=catalogue.reasons)
-        counts[f"{cert.short_name}{situation.title}"] = Counter(
-            labels[item.source.authority] if item.source_id else NO_SOURCE for item in guide.items()
-        )
+    for region in [None, *(r for r in catalogue.regions if r.pk in limited_to)]:
+        for cert, situation in product(catalogue.certificate_types, catalogue.situations):
+            request = GuideRequest(cert, frozenset([situation]), region, on)
+            guide = assemble_guide(request, all_reasons=catalogue.reasons)
+            name = f"{cert.short_name}{situation.title}" + (f"（{region.short_name}）" if region else "")
+            counts[name] = Counter(
+                labels[item.source.authority] if item.source_id else NO_SOURCE for item in guide.items()
+            )
     return counts
 
 

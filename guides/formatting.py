@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 
 def yuan(amount):
@@ -30,17 +30,23 @@ def fee_amount(fee):
     return fee.basis
 
 
-def item_badges(item):
+SOURCE_MARKS = {"official": "官方原文", "official-repost": "官方转载", "third-party": "第三方资料"}
+
+
+def item_badges(item, guide=None):
     """Label drafts, reason-limited items ("仅遗失时需要") and items not yet in force ("自…起执行").
 
     A checker outcome for a later submission date shows the items in force on that
-    date; one that starts after today says from when.
+    date; one that starts after today says from when. On a page of `guide` whose
+    items rest on sources of different authority, each item also says which, linked
+    to its entry in 依据与来源 (where all items share one, the page says it once).
     """
     reasons = getattr(item, "only_for_reasons", [])
     starts = getattr(item, "effective_from", None)
     upcoming = starts is not None and starts > timezone.localdate()
+    mark = source_mark(item) if guide is not None and guide.mixed_authorities else ""
     if item.is_published and not reasons and not upcoming:
-        return ""  # most items: nothing to label
+        return mark  # most items: nothing else to label
     badges = []
     if not item.is_published:
         badges.append(("badge draft-badge", "草稿"))
@@ -49,7 +55,18 @@ def item_badges(item):
         badges.append(("badge reason-badge", f"仅{names}时需要"))
     if upcoming:
         badges.append(("badge upcoming-badge", f"自{starts.year}年{starts.month}月{starts.day}日起执行"))
-    return format_html_join(" ", '<span class="{}">{}</span>', badges)
+    labels = format_html_join(" ", '<span class="{}">{}</span>', badges)
+    return format_html("{} {}", labels, mark) if mark else labels
+
+
+def source_mark(item):
+    """A quiet link from an item to its source: the source's authority level, or 无来源."""
+    if not item.source_id:
+        return format_html('<span class="source-mark">无来源</span>')
+    source = item.source
+    return format_html(
+        '<a class="source-mark" href="#source-{}">{}</a>', source.key, SOURCE_MARKS.get(source.authority, "")
+    )
 
 
 def as_yuan(amount):

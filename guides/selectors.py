@@ -6,6 +6,7 @@ query per item kind (plus one for step channels), whatever the number of items.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Prefetch
 
@@ -72,6 +73,16 @@ class Guide:
         dates = [item.reviewed_on for item in self.items() if item.reviewed_on]
         return max(dates) if dates else None
 
+    def last_reviewed_against(self, official):
+        """The latest review date of the items resting on an official text (`official`) or on anything else."""
+        dates = [
+            item.reviewed_on
+            for item in self.items()
+            if item.reviewed_on
+            and (item.source_id and item.source.authority != Source.Authority.THIRD_PARTY) == official
+        ]
+        return max(dates) if dates else None
+
     @property
     def sources(self):
         seen = {}
@@ -88,6 +99,11 @@ class Guide:
         return not any(
             item.source_id and item.source.authority != Source.Authority.THIRD_PARTY for item in self.items()
         )
+
+    @cached_property
+    def mixed_authorities(self):
+        """Tell whether this guide's items rest on sources of more than one authority level (or none)."""
+        return len({item.source.authority if item.source_id else None for item in self.items()}) > 1
 
     @property
     def third_party_sources(self):

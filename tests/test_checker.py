@@ -13,6 +13,7 @@ from django.utils import timezone
 from guides import checker
 from guides.catalogue import get_catalogue
 from guides.models import Holiday, Precondition
+from guides.selectors import GuideRequest, applicable_items
 
 pytestmark = pytest.mark.django_db
 
@@ -336,22 +337,21 @@ OUTCOME_SECTIONS = {
 
 def all_paths(catalogue):
     """Yield (answers, expected outcome kind) for every combination of answers."""
-    preconditions = {
-        cert.slug: list(
-            Precondition.objects.published()
-            .applicable_to(cert, [catalogue.situation("lost")], None)
-            .order_by("order", "pk")
-        )
-        for cert in catalogue.certificate_types
-    }
+    lost = frozenset([catalogue.situation("lost")])
+    preconditions = {}
+    for cert, living in itertools.product(catalogue.certificate_types, [BEIJING, GUANGDONG]):
+        # As the checker asks: the national ones first, then those of the province, once known.
+        national = applicable_items(Precondition, GuideRequest(cert, lost, None, today()))
+        regional = applicable_items(Precondition, GuideRequest(cert, lost, catalogue.region_by_code(living), today()))
+        preconditions[cert.slug, living] = national + [p for p in regional if p not in national]
     base = {"urgent": None, "delivery": None, "date": today().isoformat()}
     for cert in catalogue.certificate_types:
-        for reason in [r.slug for r in catalogue.reasons] + [checker.CHANGED, checker.REVOKED]:
-            pres = preconditions[cert.slug]
+        for reason, living in itertools.product(
+            [r.slug for r in catalogue.reasons] + [checker.CHANGED, checker.REVOKED], [BEIJING, GUANGDONG]
+        ):
+            pres = preconditions[cert.slug, living]
             for replies in itertools.product(["yes", "no"], repeat=len(pres)):
-                for living, urgent, delivery in itertools.product(
-                    [BEIJING, GUANGDONG], ["no", "title-review", "other"], ["mail", "in-person"]
-                ):
+                for urgent, delivery in itertools.product(["no", "title-review", "other"], ["mail", "in-person"]):
                     answers = {"cert": cert.slug, "reason": reason}
                     answers.update({p.key: r for p, r in zip(pres, replies, strict=True)})
                     answers.update(base, **{"issued-in": BEIJING, "living-in": living})

@@ -168,8 +168,11 @@ def test_check_content_counts_authority_levels_and_warns_on_third_party_only_ite
     from guides.content_checks import authority_counts
 
     counts = authority_counts()
-    assert len(counts) == 12
+    # 12 national pages, and the 12 pages of each province with items of its own (广东, 上海).
+    assert len(counts) == 36
     assert set(counts["专技职业资格证书遗失补办"]) == {"第三方资料"}
+    assert counts["专技职业资格证书遗失补办（广东）"]["官方原文"] == 6
+    assert set(counts["职称证书遗失补办（广东）"]) == {"第三方资料"}
     out = StringIO()
     call_command("check_content", stdout=out)
     assert "专技职业资格证书遗失补办：第三方资料" in out.getvalue()

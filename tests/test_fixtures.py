@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from guides.models import FAQ, CertificateType, Fee, Material, Precondition, Region, Source, Step
+from guides.models import FAQ, CertificateType, Fee, Material, Notice, Precondition, Region, Source, Step
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_fixtures_hold_the_article_structure(content):
     assert Material.objects.get(key="employment-proof").requirement == "optional"
     assert Step.objects.filter(is_published=True, situations__isnull=True).count() == 2  # + 挂失 (lost only)
     assert Fee.objects.filter(is_published=True).count() == 4
-    assert FAQ.objects.filter(is_published=True).count() == 2
+    assert FAQ.objects.filter(is_published=True, source__key="shuzidu-8006").count() == 2
     article = Source.objects.get(key="shuzidu-8006")
     assert article.url == "https://www.shuzidu.com/kaoshishengxue/8006.html"
 
@@ -131,3 +131,18 @@ def test_reloading_keeps_an_editors_change_of_limits(content):
     fee.regions.add(Region.objects.get(slug="guangdong"))
     call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
     assert list(fee.regions.values_list("slug", flat=True)) == ["guangdong"]
+
+
+def test_a_changed_fixture_reloads_over_a_loaded_item_with_limits(content, tmp_path):
+    """Setting a loaded item's limits is part of the load, not an editor's change to keep."""
+    from io import StringIO
+
+    item = {"key": "limited-notice", "title": "只在广东", "body": "第一版", "regions": [["guangdong"]]}
+    call_command("load_content", write_fixture(tmp_path, [{"model": "guides.notice", "fields": item}]), verbosity=0)
+    item["body"] = "第二版"
+    err = StringIO()
+    call_command(
+        "load_content", write_fixture(tmp_path, [{"model": "guides.notice", "fields": item}]), verbosity=0, stderr=err
+    )
+    assert err.getvalue() == ""
+    assert Notice.objects.get(key="limited-notice").body == "第二版"

@@ -42,7 +42,8 @@ def test_an_item_from_an_official_source_lifts_the_notice(content, client):
     html = page(client)
     assert "data-third-party-only" not in html
     assert "〔官方原文〕" in html and "〔第三方资料〕" in html
-    assert "未对照官方原文" not in html
+    assert "内容最后审核于（对照上列资料，未对照官方原文）" not in html
+    assert "data-mixed-sources" in html
 
 
 def test_a_repost_counts_as_official_text_not_as_an_original(content, client):
@@ -63,7 +64,44 @@ def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(conte
 
 
 def test_a_province_page_names_only_the_third_party_sources_of_its_items(content, client):
-    html = client.get(reverse("guides:guide_region", args=[*GUIDE, "guangdong"])).content.decode()
+    html = client.get(reverse("guides:guide_region", args=[*GUIDE, "xizang"])).content.decode()
     notice = html[html.index("data-third-party-only") : html.index("</div>", html.index("data-third-party-only"))]
     assert "《职业资格证补办》" in notice
     assert "国务院办公厅" not in notice  # the region's hotline source is not called 非官方资料
+
+
+def test_a_page_mixing_official_and_third_party_items_marks_each_item(client, content):
+    page = client.get(reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"]))
+    html = page.content.decode()
+    guide = page.context["guide"]
+    assert guide.mixed_authorities and not guide.third_party_only
+    assert "data-mixed-sources" in html and "data-third-party-only" not in html
+    official = 'href="#source-gd-rsks-zs-4510411">官方原文</a>'
+    assert official in html and 'id="source-gd-rsks-zs-4510411"' in html
+    assert "已经上线电子证书的考试项目，不再补发纸质证书" in html
+    marks = html.count('class="source-mark"')
+    # Every item but the preconditions (their badge is in the list) and step channels is marked once.
+    assert marks == len(guide.items())
+    assert Source.objects.get(key="gd-rsks-zs-4510411").authority == Source.Authority.OFFICIAL
+    # The review line does not lend the official check's date to the article's items.
+    assert '标“官方原文”的条目 <time datetime="2026-12-03">2026-12-03</time>（对照原文核对）' in html
+    assert '其余条目 <time datetime="2026-11-26">2026-11-26</time>（对照上列第三方资料' in html
+
+
+def test_a_page_of_one_authority_says_it_once_not_per_item(client, content):
+    html = client.get(reverse("guides:guide", args=["professional-qualification", "lost"])).content.decode()
+    assert "data-third-party-only" in html
+    assert 'class="source-mark"' not in html
+
+
+def test_the_official_guangdong_answer_replaces_the_article_advice_only_in_guangdong(client, content):
+    guangdong = client.get(reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"]))
+    national = client.get(reverse("guides:guide", args=["professional-qualification", "lost"]))
+    shanghai = client.get(reverse("guides:guide_region", args=["professional-qualification", "lost", "shanghai"]))
+    faqs = {f.key for f in guangdong.context["guide"].faqs}
+    assert "gd-electronic-instead-of-paper" in faqs and "electronic-instead-of-paper" not in faqs
+    assert "electronic-instead-of-paper" in {f.key for f in national.context["guide"].faqs}
+    assert "electronic-instead-of-paper" in {f.key for f in shanghai.context["guide"].faqs}
+    # 职称 pages in 广东 keep the general answer: the official text covers 专技 exam certificates.
+    title = client.get(reverse("guides:guide_region", args=["professional-title", "lost", "guangdong"]))
+    assert "gd-no-paper-once-electronic" not in {n.key for n in title.context["guide"].notices}

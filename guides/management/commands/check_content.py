@@ -17,7 +17,7 @@ class Command(BaseCommand):
         for problem in problems:
             style = self.style.ERROR if problem.level == ERROR else self.style.WARNING
             self.stdout.write(style(str(problem)))
-        self.stdout.write("各指南页（全国）的内容依据：")
+        self.stdout.write("各指南页的内容依据（全国，及有本省内容的省份）：")
         for guide, counts in authority_counts(on).items():
             self.stdout.write(f"  {guide}：" + "，".join(f"{level} {n} 条" for level, n in counts.most_common()))
         errors = sum(p.level == ERROR for p in problems)
