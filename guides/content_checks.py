@@ -15,7 +15,7 @@ from django.utils import timezone
 from .catalogue import get_catalogue
 from .freshness import STALE_AFTER_DAYS, stale_cutoff
 from .models import GUIDE_ITEM_MODELS, CertificateType, Region, Situation, Source
-from .selectors import GuideRequest, assemble_guide
+from .selectors import GuideRequest, assemble_guide, regions_with_items
 from .validation import LIMIT_FIELDS, replacement_errors
 
 REFERENCE_MODELS = [CertificateType, Situation, Region]
@@ -66,9 +66,7 @@ def authority_counts(on=None):
     on = on or timezone.localdate()
     catalogue = get_catalogue()
     labels = dict(Source.Authority.choices)
-    limited_to = {
-        pk for model in GUIDE_ITEM_MODELS for pk in model.objects.published().values_list("regions", flat=True)
-    }
+    limited_to = regions_with_items()
     counts = {}
     for region in [None, *(r for r in catalogue.regions if r.pk in limited_to)]:
         for cert, situation in product(catalogue.certificate_types, catalogue.situations):

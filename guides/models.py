@@ -256,6 +256,12 @@ class GuideItemQuerySet(models.QuerySet):
             qs = qs.filter(~limits(region_through) | limits(region_through, region=region))
         return qs
 
+    def with_region_flag(self):
+        """Annotate `region_limited`: whether the item is limited to regions (it is one of a province's own)."""
+        through = self.model.regions.through
+        item_field = f"{self.model._meta.model_name}_id"
+        return self.annotate(region_limited=Exists(through.objects.filter(**{item_field: OuterRef("pk")})))
+
     def with_reason_limits(self, reasons):
         """Annotate `limited_to_<pk>` for each reason, so a page can say "仅遗失时需要"."""
         through = self.model.situations.through

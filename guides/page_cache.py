@@ -55,9 +55,18 @@ def build_id():
     try:
         seed = manifest.read_bytes()
     except OSError:
+        # Development (`make run`): no manifest, and the embedded cache outlives the
+        # server, so a template or code edit must retire the pages stored before it.
         # Under override_settings (tests) SETTINGS_MODULE is None.
-        seed = str(settings.SETTINGS_MODULE).encode()
+        seed = f"{settings.SETTINGS_MODULE}:{_newest_source_change()}".encode()
     return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
+
+
+def _newest_source_change():
+    """The latest modification time of the templates and the code that render pages."""
+    root = Path(settings.BASE_DIR)
+    files = [*(root / "templates").rglob("*.html"), *(root / "guides").rglob("*.py"), *root.glob("static/css/*.css")]
+    return max((f.stat().st_mtime_ns for f in files), default=0)
 
 
 def canonical_host(request):

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from .models import (
     FAQ,
+    GUIDE_ITEM_MODELS,
     CertificateType,
     Fee,
     Material,
@@ -100,6 +101,11 @@ class Guide:
             item.source_id and item.source.authority != Source.Authority.THIRD_PARTY for item in self.items()
         )
 
+    @property
+    def has_own_region_items(self):
+        """Tell whether this province page shows items of the province's own (else it is the national text)."""
+        return any(getattr(item, "region_limited", False) for item in self.items())
+
     @cached_property
     def mixed_authorities(self):
         """Tell whether this guide's items rest on sources of more than one authority level (or none)."""
@@ -133,6 +139,8 @@ def _items(model, request, all_reasons, queryset=None):
     unlabelled = not request.reasons
     if unlabelled:
         qs = qs.with_reason_limits(all_reasons)
+    if request.region is not None:
+        qs = qs.with_region_flag()
     items = list(qs)
     replaced = {item.replaces_id for item in items if item.replaces_id}
     kept = [item for item in items if item.pk not in replaced]
@@ -158,15 +166,22 @@ def assemble_guide(request, all_reasons=None):
     if all_reasons is None:
         all_reasons = list(Situation.objects.filter(kind=Situation.Kind.REASON))
     steps = Step.objects.prefetch_related(Prefetch("channels", queryset=StepChannel.objects.order_by("order", "pk")))
+
+    def items(model, queryset=None):
+        # On a province page, the province's own items come first in each section.
+        return sorted(
+            _items(model, request, all_reasons, queryset), key=lambda item: not getattr(item, "region_limited", False)
+        )
+
     return Guide(
         request=request,
-        preconditions=_items(Precondition, request, all_reasons),
-        materials=_items(Material, request, all_reasons),
-        steps=_items(Step, request, all_reasons, steps),
-        processing_times=_items(ProcessingTime, request, all_reasons),
-        fees=_items(Fee, request, all_reasons),
-        notices=_items(Notice, request, all_reasons),
-        faqs=_items(FAQ, request, all_reasons),
+        preconditions=items(Precondition),
+        materials=items(Material),
+        steps=items(Step, steps),
+        processing_times=items(ProcessingTime),
+        fees=items(Fee),
+        notices=items(Notice),
+        faqs=items(FAQ),
     )
 
 
@@ -179,3 +194,8 @@ def applicable_items(model, request):
     if request.on is None or not request.reasons:
         raise ValueError("applicable_items needs a date and a reason")
     return _items(model, request, request.reasons)
+
+
+def regions_with_items():
+    """Return the pks of the regions some published item is limited to (their pages may have content of their own)."""
+    return {pk for model in GUIDE_ITEM_MODELS for pk in model.objects.published().values_list("regions", flat=True)}

@@ -4,10 +4,13 @@ from django.contrib.sitemaps import Sitemap
 from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
+from django.utils import timezone
 
 from .catalogue import get_catalogue
 from .content_version import get_content_version
+from .guide_cache import cached_guide
 from .models import GUIDE_ITEM_MODELS
+from .selectors import GuideRequest, regions_with_items
 
 
 def latest_item_change():
@@ -25,6 +28,14 @@ def _latest(*stamps):
     return max((s for s in stamps if s), default=None)
 
 
+def has_own_items(cert, situation, region, regions_with_items, catalogue):
+    """Tell whether the province page shows items of the province's own (else it defers to the national page)."""
+    if region.pk not in regions_with_items:
+        return False
+    request = GuideRequest(cert, frozenset([situation]), region, timezone.localdate())
+    return cached_guide(request, all_reasons=catalogue.reasons).has_own_region_items
+
+
 class GuideSitemap(Sitemap):
     """Every public page a citizen can land on from a search engine.
 
@@ -37,8 +48,10 @@ class GuideSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
+        """Every page but the province pages that only repeat the national text (their canonical is national)."""
         catalogue = get_catalogue()
         items_changed = latest_item_change()
+        limited = regions_with_items()
         pages = [(reverse("guides:home"), _latest(items_changed, *(c.updated_at for c in catalogue.certificate_types)))]
         for cert in catalogue.certificate_types:
             pages.append((cert.get_absolute_url(), _latest(cert.updated_at, items_changed)))
@@ -46,6 +59,8 @@ class GuideSitemap(Sitemap):
                 changed = _latest(cert.updated_at, situation.updated_at, items_changed)
                 pages.append((reverse("guides:guide", args=[cert.slug, situation.slug]), changed))
                 for region in catalogue.regions:
+                    if not has_own_items(cert, situation, region, limited, catalogue):
+                        continue
                     pages.append(
                         (
                             reverse("guides:guide_region", args=[cert.slug, situation.slug, region.slug]),

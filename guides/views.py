@@ -77,7 +77,10 @@ def guide(request, cert, situation, region=None):
     )
     picker = region_picker(catalogue, national_url, region_obj, preview.include_drafts)
     page_title = f"{certificate_type.short_name}{chosen.title}"
-    if region_obj:
+    # A province page earns its own title, canonical link and sitemap entry once an
+    # item of the province's own is published; until then it is the national text.
+    national_text = region_obj is not None and not guide.has_own_region_items
+    if region_obj and not national_text:
         page_title += f"（{region_obj.name}）"
     breadcrumbs = [
         ("首页", reverse("guides:home")),
@@ -98,6 +101,8 @@ def guide(request, cert, situation, region=None):
             "certificate_type": certificate_type,
             "situation": chosen,
             "region": region_obj,
+            "national_text": national_text,
+            "canonical_path": national_url if national_text else None,
             "guide": guide,
             "picker": picker,
             "other_situations": [s for s in catalogue.situations if s != chosen],

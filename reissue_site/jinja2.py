@@ -57,9 +57,13 @@ def static_url(path):
 
 @jinja2.pass_context
 def canonical_url(context):
-    """Return this page's absolute URL without its query string."""
+    """Return this page's absolute URL without its query string, or that of the page it defers to.
+
+    A view sets `canonical_path` when the page repeats another one's content (a
+    province page with nothing of the province's own points at the national page).
+    """
     request = context.get("request")
-    return request.build_absolute_uri(request.path) if request else ""
+    return request.build_absolute_uri(context.get("canonical_path") or request.path) if request else ""
 
 
 @jinja2.pass_context

@@ -241,3 +241,11 @@ def test_the_query_is_shown_back_as_typed_but_matched_folded(content):
     assert outcome.query == "ＥＭＳ 快递"
     assert outcome.results
     assert "ems" in {t for c in outcome.concepts for t in c.terms}
+
+
+@pytest.mark.parametrize(
+    "query, situation",
+    [("被偷了怎么办", "lost"), ("被盗了", "lost"), ("证书泡水了", "damaged"), ("职称证烧了", "damaged")],
+)
+def test_everyday_words_for_what_happened_reach_the_situation(content, query, situation):
+    assert run(query).results[0].guide.url.endswith(f"/{situation}/")

@@ -392,18 +392,23 @@ def test_sitemap_lists_every_guide_page_with_lastmod(content, client):
     for cert in CertificateType.objects.filter(is_published=True):
         for situation in Situation.objects.filter(is_published=True):
             expected.add(reverse("guides:guide", args=[cert.slug, situation.slug]))
-            for region in Region.objects.filter(is_published=True):
-                expected.add(reverse("guides:guide_region", args=[cert.slug, situation.slug, region.slug]))
+    # Province pages with content of their own (广东's and 上海's 专技 items); the others
+    # repeat the national text, point their canonical link at it and stay out.
+    for slug in ["guangdong", "shanghai"]:
+        for situation in Situation.objects.filter(is_published=True):
+            expected.add(reverse("guides:guide_region", args=["professional-qualification", situation.slug, slug]))
     assert expected <= set(locations)
+    assert reverse("guides:guide_region", args=["professional-title", "lost", "guangdong"]) not in locations
+    assert not [loc for loc in locations if "/xizang/" in loc]
     assert xml.count("<lastmod>") == len(locations)
 
 
 def test_guide_page_has_canonical_description_open_graph_and_json_ld(content, client):
-    url = reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"])
+    url = reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"])
     html = client.get(url).content.decode()
     assert f'<link rel="canonical" href="http://testserver{url}">' in html
     assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
-    assert '<meta property="og:title" content="职业技能证书遗失补办（广东省） - 证书补办指南">' in html
+    assert '<meta property="og:title" content="专技职业资格证书遗失补办（广东省） - 证书补办指南">' in html
     assert re.search(r'<meta property="og:description" content="[^"]{20,}">', html)
     blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
     by_type = {b["@type"]: b for b in blocks}
