@@ -12,6 +12,7 @@ passes, and is installed through django-redis's CONNECTION_POOL_KWARGS.
 """
 
 import socket
+from contextlib import contextmanager
 from time import monotonic
 
 from redis.connection import Connection, SSLConnection, UnixDomainSocketConnection
@@ -37,9 +38,19 @@ def trip():
 
 
 def reset():
-    """Talk to Redis again on the next call (tests, and a health check that succeeded)."""
+    """Talk to Redis again on the next call (tests)."""
     global _skip_until
     _skip_until = 0.0
+
+
+@contextmanager
+def _tripping():
+    """Start the cool-off if the block fails to reach Redis or times out."""
+    try:
+        yield
+    except _FAILURES:
+        trip()
+        raise
 
 
 class CoolOffMixin:
@@ -48,25 +59,16 @@ class CoolOffMixin:
     def connect_check_health(self, *args, **kwargs):
         if cooling_off():
             raise ConnectionError("Redis skipped for a while after a failure")
-        try:
+        with _tripping():
             return super().connect_check_health(*args, **kwargs)
-        except _FAILURES:
-            trip()
-            raise
 
     def send_packed_command(self, *args, **kwargs):
-        try:
+        with _tripping():
             return super().send_packed_command(*args, **kwargs)
-        except _FAILURES:
-            trip()
-            raise
 
     def read_response(self, *args, **kwargs):
-        try:
+        with _tripping():
             return super().read_response(*args, **kwargs)
-        except _FAILURES:
-            trip()
-            raise
 
 
 class CoolOffConnection(CoolOffMixin, Connection):

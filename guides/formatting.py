@@ -30,9 +30,6 @@ def fee_amount(fee):
     return fee.basis
 
 
-SOURCE_MARKS = {"official": "官方原文", "official-repost": "官方转载", "third-party": "第三方资料"}
-
-
 def item_badges(item, guide=None):
     """Label drafts, reason-limited items ("仅遗失时需要") and items not yet in force ("自…起执行").
 
@@ -63,9 +60,8 @@ def source_mark(item):
     """A quiet link from an item to its source: the source's authority level, or 无来源."""
     if not item.source_id:
         return format_html('<span class="source-mark">无来源</span>')
-    source = item.source
     return format_html(
-        '<a class="source-mark" href="#source-{}">{}</a>', source.key, SOURCE_MARKS.get(source.authority, "")
+        '<a class="source-mark" href="#source-{}">{}</a>', item.source.key, item.source.get_authority_display()
     )
 
 

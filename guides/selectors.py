@@ -27,6 +27,11 @@ from .models import (
 )
 
 
+def rests_on_official_text(item):
+    """Tell whether `item`'s source is an official text (the original or a repost)."""
+    return bool(item.source_id) and item.source.authority != Source.Authority.THIRD_PARTY
+
+
 @dataclass(frozen=True)
 class GuideRequest:
     """What a guide is for: a certificate type, situations, a region (or none) and a date."""
@@ -77,10 +82,7 @@ class Guide:
     def last_reviewed_against(self, official):
         """The latest review date of the items resting on an official text (`official`) or on anything else."""
         dates = [
-            item.reviewed_on
-            for item in self.items()
-            if item.reviewed_on
-            and (item.source_id and item.source.authority != Source.Authority.THIRD_PARTY) == official
+            item.reviewed_on for item in self.items() if item.reviewed_on and rests_on_official_text(item) == official
         ]
         return max(dates) if dates else None
 
@@ -97,9 +99,7 @@ class Guide:
     @property
     def third_party_only(self):
         """Tell whether no item of this guide rests on an official text (original or repost)."""
-        return not any(
-            item.source_id and item.source.authority != Source.Authority.THIRD_PARTY for item in self.items()
-        )
+        return not any(rests_on_official_text(item) for item in self.items())
 
     @property
     def has_own_region_items(self):

@@ -28,9 +28,12 @@ def _latest(*stamps):
     return max((s for s in stamps if s), default=None)
 
 
-def has_own_items(cert, situation, region, regions_with_items, catalogue):
-    """Tell whether the province page shows items of the province's own (else it defers to the national page)."""
-    if region.pk not in regions_with_items:
+def has_own_items(cert, situation, region, limited, catalogue):
+    """Tell whether the province page shows items of the province's own (else it defers to the national page).
+
+    `limited`: the pks of the regions some published item is limited to; the others need no guide.
+    """
+    if region.pk not in limited:
         return False
     request = GuideRequest(cert, frozenset([situation]), region, timezone.localdate())
     return cached_guide(request, all_reasons=catalogue.reasons).has_own_region_items
