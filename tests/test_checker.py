@@ -337,19 +337,21 @@ OUTCOME_SECTIONS = {
 
 def all_paths(catalogue):
     """Yield (answers, expected outcome kind) for every combination of answers."""
-    lost = frozenset([catalogue.situation("lost")])
     preconditions = {}
-    for cert, living in itertools.product(catalogue.certificate_types, [BEIJING, GUANGDONG]):
+    for cert, reason, living in itertools.product(catalogue.certificate_types, catalogue.reasons, [BEIJING, GUANGDONG]):
         # As the checker asks: the national ones first, then those of the province, once known.
-        national = applicable_items(Precondition, GuideRequest(cert, lost, None, today()))
-        regional = applicable_items(Precondition, GuideRequest(cert, lost, catalogue.region_by_code(living), today()))
-        preconditions[cert.slug, living] = national + [p for p in regional if p not in national]
+        situations = frozenset([reason])
+        national = applicable_items(Precondition, GuideRequest(cert, situations, None, today()))
+        region = catalogue.region_by_code(living)
+        regional = applicable_items(Precondition, GuideRequest(cert, situations, region, today()))
+        preconditions[cert.slug, reason.slug, living] = national + [p for p in regional if p not in national]
     base = {"urgent": None, "delivery": None, "date": today().isoformat()}
     for cert in catalogue.certificate_types:
         for reason, living in itertools.product(
             [r.slug for r in catalogue.reasons] + [checker.CHANGED, checker.REVOKED], [BEIJING, GUANGDONG]
         ):
-            pres = preconditions[cert.slug, living]
+            # The changed/revoked reasons end before the preconditions: any reason's list will do.
+            pres = preconditions[cert.slug, reason if reason in {r.slug for r in catalogue.reasons} else "lost", living]
             for replies in itertools.product(["yes", "no"], repeat=len(pres)):
                 for urgent, delivery in itertools.product(["no", "title-review", "other"], ["mail", "in-person"]):
                     answers = {"cert": cert.slug, "reason": reason}

@@ -105,3 +105,16 @@ def test_the_official_guangdong_answer_replaces_the_article_advice_only_in_guang
     # 职称 pages in 广东 keep the general answer: the official text covers 专技 exam certificates.
     title = client.get(reverse("guides:guide_region", args=["professional-title", "lost", "guangdong"]))
     assert "gd-no-paper-once-electronic" not in {n.key for n in title.context["guide"].notices}
+
+
+def test_the_guangdong_electronic_rule_shows_only_where_its_page_states_it_for_lost(client, content):
+    damaged = client.get(reverse("guides:guide_region", args=["professional-qualification", "damaged", "guangdong"]))
+    guide = damaged.context["guide"]
+    assert "gd-no-paper-once-electronic" not in {n.key for n in guide.notices}
+    assert {f.key for f in guide.faqs} >= {"electronic-instead-of-paper"}
+    assert "gd-no-electronic-certificate-yet" not in {p.key for p in guide.preconditions}
+    cross = client.get(
+        reverse("guides:guide_region", args=["professional-qualification", "cross-province", "guangdong"])
+    )
+    assert "gd-no-paper-once-electronic" in {n.key for n in cross.context["guide"].notices}
+    assert "仅遗失时需要" in cross.content.decode()
