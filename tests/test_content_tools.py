@@ -116,8 +116,10 @@ def site_pages():
 
 
 # flush needs a real transaction (PostgreSQL refuses TRUNCATE inside the test's wrapping
-# one); serialized_rollback puts back the migration-made rows (the 编辑 group) afterwards.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# one). No serialized_rollback: flush's post_migrate already brings the 编辑 group back
+# (guides/roles.py), so re-inserting the rows serialized after migrate collided with it
+# (IntegrityError on auth_group.name) whenever another flushing test ran just before.
+@pytest.mark.django_db(transaction=True)
 def test_export_flush_load_gives_the_same_pages(content, tmp_path):
     guangdong = Region.objects.get(slug="guangdong")
     national = Fee.objects.get(key="production-fee")
