@@ -469,3 +469,14 @@ def test_an_item_in_force_only_from_a_later_date_says_from_when(client, content)
     assert f'将来执行的工本费 <span class="badge upcoming-badge">{label}</span>' in later
     now = text(client.get(result_url(**full_answers())))
     assert "将来执行的工本费" not in now and "起执行" not in now
+
+
+def test_guangdong_electronic_outcome_does_not_offer_paper_for_a_project_already_electronic(client, content):
+    answers = full_answers(
+        cert="professional-qualification",
+        **{"paper-certificate-needed": "yes", "living-in": GUANGDONG, "gd-no-electronic-certificate-yet": "no"},
+    )
+    page = text(client.get(result_url(**answers), follow=True))
+    assert "已经上线电子证书的考试项目，不再补发纸质证书" in page
+    assert "电子证书不能满足需要" not in page
+    assert "确认您的考试项目尚未上线电子证书的，可以" in page
