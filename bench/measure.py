@@ -34,7 +34,7 @@ def count(client, path):
 
 def main(path):
     django.setup()
-    from guides.content_version import bump_content_version
+    from guides.caching.version import bump_content_version
 
     client = Client()
     bump_content_version()

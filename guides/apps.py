@@ -7,7 +7,8 @@ class GuidesConfig(AppConfig):
     verbose_name = "补办指南内容"
 
     def ready(self):
-        from . import roles, signals
+        from guides.admin import roles
+        from guides.caching import invalidation as signals
 
         signals.connect()
         # After the auth app's own post_migrate handler has made this app's permissions.

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views, views_checker
+from guides.checker import views as checker_views
+from guides.feedback import views as feedback_views
+from guides.search import views as search_views
+from guides.web import views
 
 app_name = "guides"
 
@@ -9,13 +12,13 @@ urlpatterns = [
     path("guides/<slug:cert>/", views.certificate, name="certificate"),
     path("guides/<slug:cert>/<slug:situation>/", views.guide, name="guide"),
     path("guides/<slug:cert>/<slug:situation>/<slug:region>/", views.guide, name="guide_region"),
-    path("search/", views.search_page, name="search"),
-    path("feedback/", views.feedback_page, name="feedback"),
-    path("feedback/thanks/", views.feedback_thanks, name="feedback_thanks"),
+    path("search/", search_views.search_page, name="search"),
+    path("feedback/", feedback_views.feedback_page, name="feedback"),
+    path("feedback/thanks/", feedback_views.feedback_thanks, name="feedback_thanks"),
 ]
 
 urlpatterns += [
-    path("check/", views_checker.start, name="check_start"),
-    path("check/result/", views_checker.result, name="check_result"),
-    path("check/<slug:slug>/", views_checker.question, name="check_question"),
+    path("check/", checker_views.start, name="check_start"),
+    path("check/result/", checker_views.result, name="check_result"),
+    path("check/<slug:slug>/", checker_views.question, name="check_question"),
 ]

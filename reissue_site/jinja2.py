@@ -20,8 +20,8 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
-from guides import seo
-from guides.formatting import as_yuan, fee_amount, item_badges, yuan_range
+from guides.content.formatting import as_yuan, fee_amount, item_badges, yuan_range
+from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
 # template engine (listed after this one) renders them.

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from guides.sitemaps import SITEMAPS
-from guides.views_health import healthz, robots_txt
+from guides.web.health import healthz, robots_txt
+from guides.web.sitemaps import SITEMAPS
 
 admin.site.site_header = "证书补办指南 · 内容管理"
 admin.site.site_title = "证书补办指南 内容管理"
@@ -20,4 +20,4 @@ urlpatterns += [
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", healthz, name="healthz"),
 ]
-handler500 = "guides.views_health.server_error"
+handler500 = "guides.web.health.server_error"

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
-from guides import local_cache, page_cache
+from guides.caching import local_cache, page_cache
 
 
 @pytest.fixture(autouse=True, scope="session")

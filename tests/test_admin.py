@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from guides.admin.roles import editor_codenames
 from guides.models import (
     CertificateType,
     Fee,
@@ -27,7 +28,6 @@ from guides.models import (
     Step,
     StepChannel,
 )
-from guides.roles import editor_codenames
 from tests import builders
 from tests.formscrape import form_data
 

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django_redis.cache import RedisCache
 
-from guides import cache_breaker
+from guides.caching import breaker as cache_breaker
 
 
 class HungRedis:

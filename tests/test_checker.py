@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guides import checker
-from guides.catalogue import get_catalogue
+from guides.checker import flow as checker
+from guides.content.catalogue import get_catalogue
+from guides.content.selectors import GuideRequest, applicable_items
 from guides.models import Holiday, Precondition
-from guides.selectors import GuideRequest, applicable_items
 
 pytestmark = pytest.mark.django_db
 

@@ -167,7 +167,7 @@ def test_check_content_counts_authority_levels_and_warns_on_third_party_only_ite
 
     from django.core.management import call_command
 
-    from guides.content_checks import authority_counts
+    from guides.content.checks import authority_counts
 
     counts = authority_counts()
     # 12 national pages, and the 12 pages of each province with items of its own (广东, 上海).

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from guides import content_version
-from guides.content_version import ContentVersionMiddleware, bump_content_version, get_content_version
+from guides.caching import version as content_version
+from guides.caching.version import ContentVersionMiddleware, bump_content_version, get_content_version
 
 pytestmark = pytest.mark.django_db
 

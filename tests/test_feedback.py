@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from guides import feedback
-from guides.content_version import get_content_version
+from guides.caching.version import get_content_version
+from guides.feedback import records as feedback
 from guides.models import Fee, PageFeedback, ProblemReport
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from guides.fees import estimate_fees
+from guides.content.fees import estimate_fees
 from guides.models import Fee
 
 

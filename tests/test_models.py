@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from guides.models import Fee, ProcessingTime
-
-from . import builders
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 import os
 
-from guides import page_cache
+from guides.caching import page_cache
 
 
 def test_a_template_change_gives_a_new_build_id_without_a_manifest(settings, tmp_path):

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.urls import reverse
 
-from guides.content_version import get_content_version
+from guides.admin.roles import EDITOR_GROUP
+from guides.caching.version import get_content_version
 from guides.models import CONTENT_MODELS, Holiday, PageFeedback, ProblemReport, Step, StepChannel
-from guides.roles import EDITOR_GROUP
 
 pytestmark = pytest.mark.django_db
 

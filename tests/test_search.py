@@ -3,8 +3,8 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from guides import search
 from guides.models import FAQ, SynonymGroup
+from guides.search import engine as search
 from tests import builders
 
 pytestmark = pytest.mark.django_db

@@ -4,11 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from guides.content.selectors import GuideRequest, assemble_guide
 from guides.models import Situation
-from guides.selectors import GuideRequest, assemble_guide
-
-from . import builders
-from .builders import TODAY
+from tests import builders
+from tests.builders import TODAY
 
 pytestmark = pytest.mark.django_db
 

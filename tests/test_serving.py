@@ -21,12 +21,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
-from guides import page_cache
-from guides.content_version import bump_content_version
+from guides.caching import page_cache
+from guides.caching.page_cache import entry_key, is_cacheable
+from guides.caching.version import bump_content_version
 from guides.models import CONTENT_MODELS, FAQ, CertificateType, Region, Situation
-from guides.page_cache import entry_key, is_cacheable
-from guides.search import MAX_QUERY_CHARS
-from guides.security import client_address
+from guides.search.engine import MAX_QUERY_CHARS
+from guides.web.security import client_address
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
+from guides.checker.workdays import WorkCalendar, add_workdays, library_knows, statutory_holidays
 from guides.models import Holiday
-from guides.workdays import WorkCalendar, add_workdays, library_knows, statutory_holidays
 
 
 def calendar(**overrides):

@@ -12,8 +12,21 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from ..catalogue import get_catalogue
-from ..models import (
+from guides.admin.common import (
+    VERSION_FIELD,
+    GuideItemForm,
+    HistoryAdmin,
+    ReviewAgeFilter,
+    SlugGuardForm,
+    guide_url_for_item,
+    mark_reviewed,
+    publish,
+    stale_guard,
+    unpublish,
+)
+from guides.content.catalogue import get_catalogue
+from guides.content.validation import LIMIT_FIELDS
+from guides.models import (
     FAQ,
     GUIDE_ITEM_MODELS,
     CertificateType,
@@ -28,19 +41,6 @@ from ..models import (
     Source,
     Step,
     StepChannel,
-)
-from ..validation import LIMIT_FIELDS
-from .common import (
-    VERSION_FIELD,
-    GuideItemForm,
-    HistoryAdmin,
-    ReviewAgeFilter,
-    SlugGuardForm,
-    guide_url_for_item,
-    mark_reviewed,
-    publish,
-    stale_guard,
-    unpublish,
 )
 
 ITEM_FILTERS = ["is_published", ReviewAgeFilter, "certificate_types", "situations", "regions"]
@@ -392,4 +392,4 @@ def _get_app_list(request, app_label=None):
 admin.site.get_app_list = _get_app_list
 
 # Registered last: it adds the readers' feedback filter to every guide-item admin above.
-from . import feedback  # noqa: E402, F401
+from guides.admin import feedback  # noqa: E402, F401

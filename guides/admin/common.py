@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..catalogue import get_catalogue
-from ..freshness import STALE_AFTER_DAYS, stale_cutoff
-from ..validation import replacement_errors
+from guides.content.catalogue import get_catalogue
+from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
+from guides.content.validation import replacement_errors
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

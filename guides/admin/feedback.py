@@ -5,10 +5,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from .. import feedback
-from ..content_version import get_content_version
-from ..models import GuideItem, PageFeedback, ProblemReport, SynonymGroup
-from .common import HistoryAdmin
+from guides.admin.common import HistoryAdmin
+from guides.caching.version import get_content_version
+from guides.feedback import records as feedback
+from guides.models import GuideItem, PageFeedback, ProblemReport, SynonymGroup
 
 
 @admin.register(SynonymGroup)

@@ -45,10 +45,10 @@ MIDDLEWARE = [
     # Serving (issue 5): whole-page cache hits skip everything below, database
     # included (so they survive an outage); the headers the two middleware under
     # it add are stored with the page and replayed on every hit.
-    "guides.content_version.ContentVersionMiddleware",
-    "guides.page_cache.PageCacheMiddleware",
+    "guides.caching.version.ContentVersionMiddleware",
+    "guides.caching.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
-    "guides.security.SecurityHeadersMiddleware",
+    "guides.web.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +102,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # An outage, or a Redis that accepts connections and never answers, costs cache
     # misses for a while, not slow pages (guides/cache_breaker.py).
-    from guides.cache_breaker import redis_cache
+    from guides.caching.breaker import redis_cache
 
     CACHES = {"default": redis_cache(REDIS_URL, os.environ.get("CACHE_KEY_PREFIX", "reissue"))}
 else:
@@ -124,7 +124,7 @@ else:
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked out for AXES_COOLOFF_TIME hours.
 AUTHENTICATION_BACKENDS = [
-    "guides.auth_backends.AxesBackend",
+    "guides.admin.auth_backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -132,7 +132,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "guides.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "guides.web.security.client_address"
 
 # Behind a load balancer, the request header holding the client's address as the
 # balancer saw it (e.g. HTTP_X_FORWARDED_FOR; its last entry is used). Without it the

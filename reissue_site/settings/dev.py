@@ -2,7 +2,7 @@
 
 import os
 
-from .base import *  # noqa: F403
+from reissue_site.settings.base import *  # noqa: F403
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)  # noqa: F405
 # Development only: a fixed key so `make run` needs no set-up; prod.py has no default.

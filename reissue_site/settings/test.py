@@ -2,7 +2,7 @@
 
 import os
 
-from .base import *  # noqa: F403
+from reissue_site.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import DESKTOP, PHONE, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 GUIDE = ("professional-qualification", "lost", "guangdong")  # 广东 has 专技 items of its own
 

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.content_checks import ERROR, authority_counts, check_content
+from guides.content.checks import ERROR, authority_counts, check_content
 
 
 class Command(BaseCommand):

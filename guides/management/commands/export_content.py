@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from guides.export import export_content
+from guides.content.export import export_content
 
 
 class Command(BaseCommand):

@@ -13,7 +13,7 @@ as it was.
 from django.core.exceptions import ValidationError
 from django.core.management.commands import loaddata
 
-from guides.signals import FIXTURE_LOAD_REASON
+from guides.caching.invalidation import FIXTURE_LOAD_REASON
 
 
 class Command(loaddata.Command):

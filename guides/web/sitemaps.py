@@ -6,11 +6,11 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from .catalogue import get_catalogue
-from .content_version import get_content_version
-from .guide_cache import cached_guide
-from .models import GUIDE_ITEM_MODELS
-from .selectors import GuideRequest, regions_with_items
+from guides.caching.guide_cache import cached_guide
+from guides.caching.version import get_content_version
+from guides.content.catalogue import get_catalogue
+from guides.content.selectors import GuideRequest, regions_with_items
+from guides.models import GUIDE_ITEM_MODELS
 
 
 def latest_item_change():

@@ -1,22 +1,18 @@
 """Citizen-facing guide pages: home, certificate overview and per-situation guides."""
 
-from urllib.parse import urlencode
-
 from crispy_forms.utils import render_crispy_form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
 
-from . import feedback, local_cache, search
-from .catalogue import get_catalogue
-from .content_version import get_content_version
-from .fees import estimate_fees
-from .forms import FeedbackForm, RegionPickerForm
-from .guide_cache import cached_guide
-from .preview import mark_private, preview_for
-from .selectors import GuideRequest
+from guides.caching import local_cache
+from guides.caching.guide_cache import cached_guide
+from guides.caching.version import get_content_version
+from guides.content.catalogue import get_catalogue
+from guides.content.fees import estimate_fees
+from guides.content.preview import mark_private, preview_for
+from guides.content.selectors import GuideRequest
+from guides.web.forms import RegionPickerForm
 
 
 def home(request):
@@ -110,64 +106,6 @@ def guide(request, cert, situation, region=None):
         },
     )
     return mark_private(request, response)
-
-
-@require_GET
-def search_page(request):
-    """Search the guides; any query, however odd, gets a helpful page."""
-    outcome = search.search(request.GET.get("q", ""))
-    context = {"outcome": outcome, "checker_url": search.checker_url()}
-    if not outcome.results:
-        context["popular"] = search.popular_guides()
-    return render(request, "guides/search/results.html", context)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def feedback_page(request):
-    """The small page with the CSRF-protected feedback form (the cached guide page links here)."""
-    if request.method == "POST":
-        wait = feedback.over_rate_limit(request)
-        if wait:
-            response = render(request, "guides/feedback/limited.html", {"minutes": -(-wait // 60)}, status=429)
-            response["Retry-After"] = str(wait)
-            return response
-        form = FeedbackForm(request.POST, action=reverse("guides:feedback"))
-        if form.is_valid():
-            data = form.cleaned_data
-            page = data["page"]
-            if not form.is_spam:
-                helpful = {"yes": True, "no": False}.get(data["helpful"])
-                feedback.record(page, helpful=helpful, problem=data["problem"], contact=data["contact"].strip())
-            thanks = {"page": page.url, "helpful": data["helpful"], "reported": "1" if data["problem"] else ""}
-            return redirect(f"{reverse('guides:feedback_thanks')}?{urlencode(thanks)}")
-        page = feedback.page_for(request.POST.get("page", ""))
-        return render(request, "guides/feedback/form.html", {"form": form, "page": page})
-
-    page = feedback.page_for(request.GET.get("page", ""))
-    if page is None:
-        return render(request, "guides/feedback/unknown_page.html", status=400)
-    helpful = request.GET.get("helpful")
-    form = FeedbackForm(
-        initial={"page": page.url, "helpful": helpful if helpful in {"yes", "no"} else None},
-        action=reverse("guides:feedback"),
-    )
-    return render(
-        request,
-        "guides/feedback/form.html",
-        {"form": form, "page": page, "reporting": "report" in request.GET, "chosen": helpful},
-    )
-
-
-@require_GET
-def feedback_thanks(request):
-    """Thank the reader; show nothing of what they wrote."""
-    page = feedback.page_for(request.GET.get("page", ""))
-    return render(
-        request,
-        "guides/feedback/thanks.html",
-        {"page": page, "said_no": request.GET.get("helpful") == "no", "reported": bool(request.GET.get("reported"))},
-    )
 
 
 def region_picker(catalogue, action, region, include_drafts=False):

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.db.models import Prefetch
 
-from .models import (
+from guides.models import (
     FAQ,
     GUIDE_ITEM_MODELS,
     CertificateType,

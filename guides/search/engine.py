@@ -29,11 +29,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .catalogue import get_catalogue
-from .content_version import get_content_version
-from .formatting import yuan_range
-from .models import PageFeedback, SynonymGroup
-from .selectors import GuideRequest, assemble_guide
+from guides.caching.version import get_content_version
+from guides.content.catalogue import get_catalogue
+from guides.content.formatting import yuan_range
+from guides.content.selectors import GuideRequest, assemble_guide
+from guides.models import PageFeedback, SynonymGroup
 
 # Part of the cache key: bump it when the shape of the index changes, so a deploy
 # never unpickles an index an older release put in the shared cache.

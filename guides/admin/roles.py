@@ -9,7 +9,7 @@ gets the group back instead of silently losing it.
 
 from django.apps import apps as global_apps
 
-from .models import CONTENT_MODELS
+from guides.models import CONTENT_MODELS
 
 EDITOR_GROUP = "编辑"
 FEEDBACK_GRANTS = {"pagefeedback": ["view"], "problemreport": ["view", "change"]}

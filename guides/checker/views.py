@@ -12,9 +12,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from . import checker
-from .catalogue import get_catalogue
-from .workdays import WorkCalendar
+from guides.checker import flow as checker
+from guides.checker.workdays import WorkCalendar
+from guides.content.catalogue import get_catalogue
 
 NOINDEX = "noindex, nofollow"
 

@@ -8,9 +8,9 @@ hold (a query string, a staff preview, a checker outcome) reuse it, and any
 content edit makes every worker assemble afresh.
 """
 
-from . import local_cache
-from .content_version import get_content_version
-from .selectors import applicable_items, assemble_guide
+from guides.caching import local_cache
+from guides.caching.version import get_content_version
+from guides.content.selectors import applicable_items, assemble_guide
 
 TIMEOUT = 60 * 60 * 24
 

@@ -18,11 +18,11 @@ from django.db.models import F
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from .catalogue import get_catalogue
-from .content_version import get_content_version
-from .models import PageFeedback, ProblemReport
-from .security import client_address
-from .selectors import GuideRequest, assemble_guide
+from guides.caching.version import get_content_version
+from guides.content.catalogue import get_catalogue
+from guides.content.selectors import GuideRequest, assemble_guide
+from guides.models import PageFeedback, ProblemReport
+from guides.web.security import client_address
 
 MAX_URL_CHARS = 500
 # Pages a reader can give feedback on are the site's own pages, not these.

@@ -1,21 +1,10 @@
+"""The feedback form: "这个页面有帮助吗？" and "页面有误？"."""
+
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
-
-class RegionPickerForm(forms.Form):
-    """Choose a province (办理地) to see the guide as it applies there."""
-
-    region = forms.ChoiceField(label="选择办理地（省份）", required=False)
-
-    def __init__(self, *args, regions=(), action="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "全国通用")] + [(r.slug, r.name) for r in regions]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = action
-        self.helper.form_class = "region-picker"
-        self.helper.add_input(Submit("go", "查看", css_class="btn-secondary"))
+from guides.feedback.records import page_for
 
 
 class FeedbackForm(forms.Form):
@@ -51,8 +40,6 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args, action="", **kwargs):
         super().__init__(*args, **kwargs)
-        from crispy_forms.layout import Div, Field, Layout
-
         self.helper = FormHelper()
         self.helper.form_method = "post"
         self.helper.form_action = action
@@ -67,8 +54,6 @@ class FeedbackForm(forms.Form):
         self.helper.add_input(Submit("send", "提交"))
 
     def clean_page(self):
-        from .feedback import page_for
-
         page = page_for(self.cleaned_data["page"])
         if page is None:
             raise forms.ValidationError("找不到要反馈的页面，请从指南页面重新进入。")

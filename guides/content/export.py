@@ -12,7 +12,7 @@ import yaml
 from django.core import serializers
 from django.utils import timezone
 
-from .models import (
+from guides.models import (
     GUIDE_ITEM_MODELS,
     CertificateType,
     Holiday,

@@ -7,9 +7,9 @@ them again.
 
 from dataclasses import dataclass
 
-from . import local_cache
-from .content_version import get_content_version
-from .models import CertificateType, Region, Situation
+from guides.caching import local_cache
+from guides.caching.version import get_content_version
+from guides.models import CertificateType, Region, Situation
 
 
 @dataclass(frozen=True)

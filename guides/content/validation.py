@@ -5,7 +5,7 @@ here need the item's limits (its many-to-many fields), which a form knows before
 they are saved, so the admin forms and `check_content` both call them.
 """
 
-from .models import Notice
+from guides.models import Notice
 
 LIMIT_FIELDS = {
     "certificate_types": "证书类型",

@@ -17,12 +17,12 @@ from datetime import date, timedelta
 
 from django.utils.http import urlencode
 
-from . import local_cache
-from .content_version import get_content_version
-from .fees import estimate_fees
-from .guide_cache import cached_guide, cached_items
-from .models import Precondition
-from .selectors import GuideRequest
+from guides.caching import local_cache
+from guides.caching.guide_cache import cached_guide, cached_items
+from guides.caching.version import get_content_version
+from guides.content.fees import estimate_fees
+from guides.content.selectors import GuideRequest
+from guides.models import Precondition
 
 YES, NO = "yes", "no"
 CROSS_PROVINCE = "cross-province"

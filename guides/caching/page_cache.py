@@ -29,7 +29,7 @@ from django.http.request import split_domain_port
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from . import content_version
+from guides.caching import version as content_version
 
 # Headers that belong to one response and are never replayed from the cache.
 _NOT_STORED = {"set-cookie", "date", "content-length"}

@@ -20,9 +20,9 @@ from functools import cache, lru_cache
 import chinese_calendar
 import holidays
 
-from . import local_cache
-from .content_version import get_content_version
-from .models import Holiday
+from guides.caching import local_cache
+from guides.caching.version import get_content_version
+from guides.models import Holiday
 
 # Far enough for the longest processing time plus a submission date a year ahead.
 MAX_WORKDAYS = 400
