@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -13,3 +14,10 @@ class GuidesConfig(AppConfig):
         signals.connect()
         # After the auth app's own post_migrate handler has made this app's permissions.
         post_migrate.connect(roles.ensure_editor_group, sender=self, dispatch_uid="guides-editor-group")
+
+
+class GuidesAdminConfig(admin_apps.AdminConfig):
+    """Django admin, on this project's admin site (listed in INSTALLED_APPS instead of django.contrib.admin)."""
+
+    default = False  # "guides" itself is GuidesConfig
+    default_site = "guides.admin_site.GuidesAdminSite"

@@ -5,10 +5,6 @@ from django.urls import include, path
 from guides.web.health import healthz, robots_txt
 from guides.web.sitemaps import SITEMAPS
 
-admin.site.site_header = "证书补办指南 · 内容管理"
-admin.site.site_title = "证书补办指南 内容管理"
-admin.site.index_title = "内容编辑"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("guides.urls")),

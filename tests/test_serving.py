@@ -24,7 +24,8 @@ from django.urls import resolve, reverse
 from guides.caching import page_cache
 from guides.caching.page_cache import entry_key, is_cacheable
 from guides.caching.version import bump_content_version
-from guides.models import CONTENT_MODELS, FAQ, CertificateType, Region, Situation
+from guides.models import FAQ, CertificateType, Region, Situation
+from guides.registry import CONTENT_MODELS
 from guides.search.engine import MAX_QUERY_CHARS
 from guides.web.security import client_address
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from guides.admin.common import HistoryAdmin
 from guides.caching.version import get_content_version
 from guides.feedback import records as feedback
-from guides.models import GuideItem, PageFeedback, ProblemReport, SynonymGroup
+from guides.models import PageFeedback, ProblemReport, SynonymGroup
 
 
 @admin.register(SynonymGroup)
@@ -46,13 +46,6 @@ class FlaggedByReadersFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(pk__in=feedback.items_on_flagged_pages(queryset.model))
         return queryset
-
-
-# Added to whatever filters the guide-item admins define above, so the flag shows
-# next to the review-date filters without editing each admin.
-for _model, _model_admin in admin.site._registry.items():
-    if issubclass(_model, GuideItem):
-        _model_admin.list_filter = [*_model_admin.list_filter, FlaggedByReadersFilter]
 
 
 class ProblemReportInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 """The 编辑 group: what a content editor may do in admin.
 
-Editors view, add, change and delete every content table (guides.models.CONTENT_MODELS)
+Editors view, add, change and delete every content table (guides.registry.CONTENT_MODELS)
 and read and mark readers' feedback; nothing on users, groups or logs. Migrations
 0002 and 0004 created the group on existing databases; `ensure_editor_group` runs
 after every `migrate` and `flush` (both send post_migrate), so a flushed database
@@ -9,7 +9,7 @@ gets the group back instead of silently losing it.
 
 from django.apps import apps as global_apps
 
-from guides.models import CONTENT_MODELS
+from guides.registry import CONTENT_MODELS
 
 EDITOR_GROUP = "编辑"
 FEEDBACK_GRANTS = {"pagefeedback": ["view"], "problemreport": ["view", "change"]}

@@ -7,7 +7,7 @@ a history record, so an editor's first change to loaded content can be reverted.
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from guides.caching.version import bump_content_version
-from guides.models import CONTENT_MODELS
+from guides.registry import CONTENT_MODELS
 
 # The change reason of a history record made by loading a fixture (`load_content`
 # tells such records from an editor's changes by it).

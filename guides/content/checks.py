@@ -16,7 +16,8 @@ from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.selectors import GuideRequest, assemble_guide, regions_with_items
 from guides.content.validation import LIMIT_FIELDS, replacement_errors
-from guides.models import GUIDE_ITEM_MODELS, CertificateType, Region, Situation, Source
+from guides.models import CertificateType, Region, Situation, Source
+from guides.registry import GUIDE_ITEM_MODELS
 
 REFERENCE_MODELS = [CertificateType, Situation, Region]
 ERROR, WARNING = "错误", "警告"

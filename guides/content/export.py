@@ -12,23 +12,16 @@ import yaml
 from django.core import serializers
 from django.utils import timezone
 
-from guides.models import (
-    GUIDE_ITEM_MODELS,
-    CertificateType,
-    Holiday,
-    Region,
-    Situation,
-    Source,
-    StepChannel,
-)
+from guides.models import StepChannel
+from guides.registry import BOOKKEEPING_FIELDS, CONTENT_TABLES
 
 HEADERS = {
     "reference": "Reference content: sources, certificate types, situations and holiday rows.",
     "regions": "The province-level regions (GB/T 2260 codes).",
     "guide": "Published guide items and the channels of their steps.",
     "drafts": "Unpublished guide items (草稿): only logged-in editors see them on the site.",
+    "synonyms": "Search synonyms: words citizens use for the same thing.",
 }
-SKIPPED_FIELDS = {"updated_at"}
 # Shared bookkeeping fields go last, so each row starts with what it is about.
 TRAILING_FIELDS = [
     "certificate_types",
@@ -45,20 +38,17 @@ TRAILING_FIELDS = [
 
 
 def content_files():
-    """Return {file name: [querysets]} in load order."""
-    published_steps = StepChannel.objects.filter(step__is_published=True)
-    draft_steps = StepChannel.objects.filter(step__is_published=False)
-    return {
-        "reference": [
-            Source.objects.all(),
-            CertificateType.objects.all(),
-            Situation.objects.all(),
-            Holiday.objects.all(),
-        ],
-        "regions": [Region.objects.all()],
-        "guide": [*(m.objects.filter(is_published=True) for m in GUIDE_ITEM_MODELS), published_steps],
-        "drafts": [*(m.objects.filter(is_published=False) for m in GUIDE_ITEM_MODELS), draft_steps],
-    }
+    """Return {file name: [querysets]} in load order (guides.registry.CONTENT_TABLES)."""
+    files = {}
+    for table in CONTENT_TABLES:
+        model = table.model
+        if table.fixture != "guide":
+            files.setdefault(table.fixture, []).append(model.objects.all())
+            continue
+        published = "step__is_published" if model is StepChannel else "is_published"
+        files.setdefault("guide", []).append(model.objects.filter(**{published: True}))
+        files.setdefault("drafts", []).append(model.objects.filter(**{published: False}))
+    return files
 
 
 def export_content(directory):
@@ -90,7 +80,7 @@ def _rows(queryset):
         names = sorted(row["fields"], key=lambda n: TRAILING_FIELDS.index(n) + 1 if n in TRAILING_FIELDS else 0)
         for name in names:
             value = row["fields"][name]
-            if name in SKIPPED_FIELDS or _is_default(fields[name], value):
+            if name in BOOKKEEPING_FIELDS or _is_default(fields[name], value):
                 continue
             kept[name] = value
         yield {"model": row["model"], "fields": kept}

@@ -11,20 +11,15 @@ from functools import cached_property
 from django.db.models import Prefetch
 
 from guides.models import (
-    FAQ,
-    GUIDE_ITEM_MODELS,
     CertificateType,
-    Fee,
-    Material,
     Notice,
-    Precondition,
-    ProcessingTime,
     Region,
     Situation,
     Source,
     Step,
     StepChannel,
 )
+from guides.registry import GUIDE_ITEM_MODELS, GUIDE_SECTIONS
 
 
 def rests_on_official_text(item):
@@ -64,15 +59,7 @@ class Guide:
 
     def items(self):
         """Return every item of the guide, section by section."""
-        return [
-            *self.preconditions,
-            *self.materials,
-            *self.steps,
-            *self.processing_times,
-            *self.fees,
-            *self.notices,
-            *self.faqs,
-        ]
+        return [item for section in GUIDE_SECTIONS for item in getattr(self, section.attribute)]
 
     @property
     def last_reviewed(self):
@@ -175,13 +162,7 @@ def assemble_guide(request, all_reasons=None):
 
     return Guide(
         request=request,
-        preconditions=items(Precondition),
-        materials=items(Material),
-        steps=items(Step, steps),
-        processing_times=items(ProcessingTime),
-        fees=items(Fee),
-        notices=items(Notice),
-        faqs=items(FAQ),
+        **{s.attribute: items(s.model, steps if s.model is Step else None) for s in GUIDE_SECTIONS},
     )
 
 

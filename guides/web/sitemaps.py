@@ -10,7 +10,7 @@ from guides.caching.guide_cache import cached_guide
 from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, regions_with_items
-from guides.models import GUIDE_ITEM_MODELS
+from guides.registry import GUIDE_ITEM_MODELS
 
 
 def latest_item_change():

@@ -1,0 +1,101 @@
+"""What every content table shares: the bookkeeping fields, natural-key managers and the source a row cites."""
+
+from django.db import models
+from django.db.models.functions import Now
+from simple_history.models import HistoricalRecords
+
+
+class NaturalKeyManager(models.Manager):
+    """Look rows up by their natural key so fixtures can name them instead of ids."""
+
+    natural_key_field = "slug"
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.natural_key_field: key})
+
+
+class KeyManager(NaturalKeyManager):
+    natural_key_field = "key"
+
+
+class StepChannelManager(models.Manager):
+    def get_by_natural_key(self, step_key, kind, label):
+        return self.get(step__key=step_key, kind=kind, label=label)
+
+
+class HolidayManager(models.Manager):
+    def get_by_natural_key(self, date):
+        return self.get(date=date)
+
+
+class Content(models.Model):
+    """Fields every content table carries: publication, review date, source and order."""
+
+    is_published = models.BooleanField(
+        "已发布", default=True, help_text="取消勾选即为草稿：只有登录的编辑能在网站上预览。"
+    )
+    reviewed_on = models.DateField(
+        "最后审核日期", null=True, blank=True, help_text="最近一次核对这条内容与来源一致的日期。"
+    )
+    source = models.ForeignKey(
+        "Source",
+        verbose_name="来源",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="这条内容依据的政策文件或文章。",
+    )
+    order = models.PositiveIntegerField("排序", default=0, help_text="数字小的排在前面。")
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_default=Now())
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+
+class Source(models.Model):
+    """A policy document, official guide or article that content is taken from."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", "政策文件（设定依据）"
+        GUIDE = "guide", "官方办事指南"
+        ARTICLE = "article", "文章"
+
+    class Authority(models.TextChoices):
+        OFFICIAL = "official", "官方原文"
+        OFFICIAL_REPOST = "official-repost", "官方转载"
+        THIRD_PARTY = "third-party", "第三方资料"
+
+    key = models.SlugField("标识", max_length=80, unique=True, help_text="英文小写与连字符，用于链接与导入。")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField("标题", max_length=200)
+    issuer = models.CharField("发布机构", max_length=200, blank=True)
+    number = models.CharField("文号", max_length=100, blank=True, help_text="例如：人社厅发〔2023〕16号。")
+    clause = models.CharField("条款", max_length=200, blank=True, help_text="所依据的具体条款，没有可留空。")
+    published_on = models.DateField("发布日期", null=True, blank=True)
+    url = models.URLField("链接", blank=True)
+    authority = models.CharField(
+        "可信程度",
+        max_length=20,
+        choices=Authority.choices,
+        default=Authority.THIRD_PARTY,
+        help_text="官方原文：发证机关或主管部门自己网站（多为 gov.cn）上的原文；官方转载：官方文本被其他网站转载，"
+        "未见原文；第三方资料：文章、聚合网站等。只依据第三方资料的页面会在顶部提醒读者核实。",
+    )
+    read_on = models.DateField("查阅日期", null=True, blank=True, help_text="编辑最近一次打开并阅读这个来源的日期。")
+    note = models.CharField("说明", max_length=200, blank=True, help_text="例如：待核实。")
+    history = HistoricalRecords()
+
+    objects = KeyManager()
+
+    class Meta:
+        verbose_name = "来源"
+        verbose_name_plural = "来源"
+        ordering = ["kind", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
