@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 
 from guides.models import FAQ, SynonymGroup
-from guides.search import engine as search
+from guides.search import ranking
 from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 
 def run(query):
-    return search.search(query)
+    return ranking.search(query)
 
 
 def urls(outcome):
@@ -177,7 +177,7 @@ def test_no_result_suggests_the_checker_and_popular_guides(client, content):
     response = client.get(reverse("guides:search"), {"q": "火星签证"})
 
     assert "没有找到" in response.text
-    assert search.checker_url() in response.text
+    assert ranking.checker_url() in response.text
     assert "常用指南" in response.text
     assert reverse("guides:guide", args=["professional-qualification", "lost"]) in response.text
 
@@ -201,13 +201,13 @@ def test_search_pages_are_not_indexed(client, content):
 
 
 def test_highlight_escapes_the_text_around_the_marks():
-    html = search.highlight("<b>遗失</b> & 补办", frozenset(["遗失"]))
+    html = ranking.highlight("<b>遗失</b> & 补办", frozenset(["遗失"]))
     assert html == "&lt;b&gt;<mark>遗失</mark>&lt;/b&gt; &amp; 补办"
 
 
 def test_highlight_cuts_a_window_around_the_first_match():
     text = "甲" * 200 + "遗失" + "乙" * 200
-    html = search.highlight(text, frozenset(["遗失"]), window=40)
+    html = ranking.highlight(text, frozenset(["遗失"]), window=40)
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>遗失</mark>" in html
 

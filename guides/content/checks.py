@@ -1,6 +1,6 @@
 """Find content that would mislead a citizen: the rules behind `manage.py check_content`.
 
-Each check yields `Problem`s naming the object and the reason. Errors are things a
+Each check yields `Finding`s naming the object and the reason. Errors are things a
 citizen would be misled by now (a guide with no steps, a replacement that can never
 take effect); warnings need an editor's eye (stale reviews, drafts referenced by
 published content).
@@ -24,7 +24,7 @@ ERROR, WARNING = "错误", "警告"
 
 
 @dataclass(frozen=True)
-class Problem:
+class Finding:
     level: str
     subject: str
     reason: str
@@ -33,7 +33,7 @@ class Problem:
         return f"{self.level}｜{self.subject}：{self.reason}"
 
 
-def describe(obj):
+def editor_label(obj):
     key = getattr(obj, "key", None) or getattr(obj, "slug", None) or obj.pk
     return f"{obj._meta.verbose_name}「{obj}」({key})"
 
@@ -101,10 +101,10 @@ def _replacements(items, on):
                 continue
             reason = _never_applies(item, on)
             if reason:
-                yield Problem(ERROR, describe(replaced), f"被{describe(item)}替代，但{reason}，替代永远不会生效。")
+                yield Finding(ERROR, editor_label(replaced), f"被{editor_label(item)}替代，但{reason}，替代永远不会生效。")
             limits = {field: list(getattr(item, field).all()) for field in LIMIT_FIELDS}
             for message in replacement_errors(item, replaced, limits).values():
-                yield Problem(ERROR, describe(item), message)
+                yield Finding(ERROR, editor_label(item), message)
 
 
 def _unpublished_references(items):
@@ -113,12 +113,12 @@ def _unpublished_references(items):
             if not item.is_published:
                 continue
             if item.replaces and not item.replaces.is_published:
-                yield Problem(WARNING, describe(item), f"替代的是草稿{describe(item.replaces)}，公众本来就看不到它。")
+                yield Finding(WARNING, editor_label(item), f"替代的是草稿{editor_label(item.replaces)}，公众本来就看不到它。")
             for field, label in LIMIT_FIELDS.items():
                 drafts = [row for row in getattr(item, field).all() if not row.is_published]
                 if drafts:
                     names = "、".join(str(row) for row in drafts)
-                    yield Problem(WARNING, describe(item), f"已发布，但限定的{label}“{names}”尚未发布。")
+                    yield Finding(WARNING, editor_label(item), f"已发布，但限定的{label}“{names}”尚未发布。")
 
 
 def _empty_guides(items, on):
@@ -131,9 +131,9 @@ def _empty_guides(items, on):
         guide = assemble_guide(request, all_reasons=catalogue.reasons)
         where = f"{cert.short_name}{situation.title}（{region.name if region else '全国'}）"
         if not guide.materials:
-            yield Problem(ERROR, f"指南页 {where}", "没有任何申请材料。")
+            yield Finding(ERROR, f"指南页 {where}", "没有任何申请材料。")
         if not guide.steps:
-            yield Problem(ERROR, f"指南页 {where}", "没有任何办理步骤。")
+            yield Finding(ERROR, f"指南页 {where}", "没有任何办理步骤。")
 
 
 def _uncovered_situations(items):
@@ -146,8 +146,8 @@ def _uncovered_situations(items):
     }
     for situation in Situation.objects.filter(is_published=True):
         if situation.pk not in limited_to:
-            yield Problem(
-                WARNING, describe(situation), "没有任何已发布的内容专门针对这个情形，它的指南页与一般情况完全相同。"
+            yield Finding(
+                WARNING, editor_label(situation), "没有任何已发布的内容专门针对这个情形，它的指南页与一般情况完全相同。"
             )
 
 
@@ -160,10 +160,10 @@ def _stale(items):
         if not row.is_published:
             continue
         if row.reviewed_on is None:
-            yield Problem(WARNING, describe(row), "从未审核。")
+            yield Finding(WARNING, editor_label(row), "从未审核。")
         elif row.reviewed_on < cutoff:
-            yield Problem(
-                WARNING, describe(row), f"超过 {STALE_AFTER_DAYS} 天未审核（上次 {row.reviewed_on:%Y-%m-%d}）。"
+            yield Finding(
+                WARNING, editor_label(row), f"超过 {STALE_AFTER_DAYS} 天未审核（上次 {row.reviewed_on:%Y-%m-%d}）。"
             )
 
 
@@ -171,6 +171,6 @@ def _third_party_only(items):
     for model_items in items.values():
         for item in model_items:
             if item.is_published and (not item.source_id or item.source.authority == Source.Authority.THIRD_PARTY):
-                yield Problem(
-                    WARNING, describe(item), "已发布，但只有第三方资料作依据（或没有来源）：请找到发证机关的原文。"
+                yield Finding(
+                    WARNING, editor_label(item), "已发布，但只有第三方资料作依据（或没有来源）：请找到发证机关的原文。"
                 )

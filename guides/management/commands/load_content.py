@@ -44,9 +44,9 @@ class Command(loaddata.Command):
                 instance.clean_fields()
                 instance.clean()
             except ValidationError as error:
-                raise ValueError(f"{describe(instance)} is invalid: {error.message_dict}") from error
+                raise ValueError(f"{fixture_label(instance)} is invalid: {error.message_dict}") from error
             if not self.overwrite_edits and edited_since_loaded(obj):
-                self.kept_edits.append(describe(instance))
+                self.kept_edits.append(fixture_label(instance))
                 return False
             # Setting the row's limits (m2m) makes history records of their own; they are
             # part of this load, not an editor's change for the next load to keep.
@@ -54,7 +54,7 @@ class Command(loaddata.Command):
         try:
             return super().save_obj(obj)
         except Exception as error:
-            error.args = (f"{describe(instance)}: {error}",)
+            error.args = (f"{fixture_label(instance)}: {error}",)
             raise
 
 
@@ -86,7 +86,7 @@ def differs(instance, current, m2m_data):
     return fields_differ or limits_differ
 
 
-def describe(instance):
+def fixture_label(instance):
     """Name a fixture object the way an editor would find it: model and natural key."""
     label = instance._meta.label
     try:
