@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.checker import flow as checker
+from guides.checker import flow
+from guides.checker.questions import CHANGED, REVOKED
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, applicable_items
 from guides.models import Holiday, Precondition
@@ -177,7 +178,7 @@ def test_walk_the_flow_one_page_at_a_time(client, content):
             break
         form = re.search(r'<form method="get" action="([^"]+)"', page).group(1)
         hidden = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
-        slug = dict(hidden)[checker.ASKED]
+        slug = dict(hidden)[flow.ASKED]
         asked.append(slug)
         assert page.count("<h1") == 1
         url = f"{form}?{urlencode([*hidden, (slug, want[slug])])}"
@@ -310,7 +311,7 @@ def test_date_defaults_to_today(client, content):
 
 def skip_unless_accepted(day):
     """The checker accepts submission dates near today; these tests use fixed real dates."""
-    if not today() - checker.DATE_PAST_LIMIT <= day <= today() + checker.DATE_FUTURE_LIMIT:
+    if not today() - flow.DATE_PAST_LIMIT <= day <= today() + flow.DATE_FUTURE_LIMIT:
         pytest.skip(f"{day} is outside the submission dates the checker accepts today")
 
 
@@ -348,7 +349,7 @@ def all_paths(catalogue):
     base = {"urgent": None, "delivery": None, "date": today().isoformat()}
     for cert in catalogue.certificate_types:
         for reason, living in itertools.product(
-            [r.slug for r in catalogue.reasons] + [checker.CHANGED, checker.REVOKED], [BEIJING, GUANGDONG]
+            [r.slug for r in catalogue.reasons] + [CHANGED, REVOKED], [BEIJING, GUANGDONG]
         ):
             # The changed/revoked reasons end before the preconditions: any reason's list will do.
             pres = preconditions[cert.slug, reason if reason in {r.slug for r in catalogue.reasons} else "lost", living]
@@ -358,15 +359,15 @@ def all_paths(catalogue):
                     answers.update({p.key: r for p, r in zip(pres, replies, strict=True)})
                     answers.update(base, **{"issued-in": BEIJING, "living-in": living})
                     answers.update(urgent=urgent, delivery=delivery)
-                    if reason == checker.CHANGED:
+                    if reason == CHANGED:
                         expected = "change"
-                    elif reason == checker.REVOKED:
+                    elif reason == REVOKED:
                         expected = "ineligible"
                     else:
                         failed = next((p for p, r in zip(pres, replies, strict=True) if r == "no"), None)
                         expected = failed.if_not if failed else "guide"
                     yield answers, expected
-                if reason in (checker.CHANGED, checker.REVOKED):
+                if reason in (CHANGED, REVOKED):
                     break  # later answers are dropped: one path is enough
             # reasons outside the content end before the preconditions
 

@@ -12,7 +12,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from guides.checker import flow as checker
+from guides.checker import flow
+from guides.checker.outcomes import personal_guide
+from guides.checker.questions import YES
 from guides.checker.workdays import WorkCalendar
 from guides.content.catalogue import get_catalogue
 
@@ -51,7 +53,7 @@ def _canonical(request, state, name, *args):
 
 
 def _state(request):
-    return checker.run_checker(request.GET, get_catalogue(), timezone.localdate())
+    return flow.run_checker(request.GET, get_catalogue(), timezone.localdate())
 
 
 @require_safe
@@ -64,7 +66,7 @@ def start(request):
 @require_safe
 def question(request, slug):
     state = _state(request)
-    asked = request.GET.get(checker.ASKED) == slug
+    asked = request.GET.get(flow.ASKED) == slug
     current = state.question(slug)
     if current is None:
         if state.problem and slug in state.order:
@@ -106,12 +108,12 @@ def result(request):
         "today": timezone.localdate(),
     }
     if state.outcome.is_guide:
-        context["personal"] = checker.personal_guide(state.facts, catalogue, WorkCalendar.from_database())
+        context["personal"] = personal_guide(state.facts, catalogue, WorkCalendar.from_database())
         return _noindex(render(request, "guides/checker/outcome.html", context))
     if state.outcome.kind == "electronic" and state.outcome.precondition:
         # 查不到电子证书？ Answer "yes, I need paper" and carry on with the flow.
         key = state.outcome.precondition.key
-        query = urlencode([*state.params(override=(key, checker.YES)), (checker.ASKED, key)])
+        query = urlencode([*state.params(override=(key, YES)), (flow.ASKED, key)])
         context["paper_anyway_url"] = _url("guides:check_question", query, key)
     context["certificate_type"] = catalogue.certificate_type(state.value("cert"))
     return _noindex(render(request, "guides/checker/stop.html", context))
@@ -152,7 +154,7 @@ def _render_question(request, state, current, problem=None, skipped=False):
         "action": reverse("guides:check_question", args=[current.slug]),
         "back_url": back_url,
         "restart_url": reverse("guides:check_start"),
-        "asked": checker.ASKED,
+        "asked": flow.ASKED,
         "number": len(previous) + 1,
     }
     return _noindex(render(request, "guides/checker/question.html", context))

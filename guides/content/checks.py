@@ -101,7 +101,9 @@ def _replacements(items, on):
                 continue
             reason = _never_applies(item, on)
             if reason:
-                yield Finding(ERROR, editor_label(replaced), f"被{editor_label(item)}替代，但{reason}，替代永远不会生效。")
+                yield Finding(
+                    ERROR, editor_label(replaced), f"被{editor_label(item)}替代，但{reason}，替代永远不会生效。"
+                )
             limits = {field: list(getattr(item, field).all()) for field in LIMIT_FIELDS}
             for message in replacement_errors(item, replaced, limits).values():
                 yield Finding(ERROR, editor_label(item), message)
@@ -113,7 +115,9 @@ def _unpublished_references(items):
             if not item.is_published:
                 continue
             if item.replaces and not item.replaces.is_published:
-                yield Finding(WARNING, editor_label(item), f"替代的是草稿{editor_label(item.replaces)}，公众本来就看不到它。")
+                yield Finding(
+                    WARNING, editor_label(item), f"替代的是草稿{editor_label(item.replaces)}，公众本来就看不到它。"
+                )
             for field, label in LIMIT_FIELDS.items():
                 drafts = [row for row in getattr(item, field).all() if not row.is_published]
                 if drafts:

@@ -1,0 +1,183 @@
+"""Where the checker ends: the personal guide (dates, fees, the channels that fit) or something to do instead of 补办."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from guides.caching.guide_cache import cached_guide, cached_items
+from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
+from guides.content.fees import estimate_fees
+from guides.content.selectors import GuideRequest
+from guides.models import Precondition
+
+CROSS_PROVINCE = "cross-province"
+URGENT = "urgent"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where the flow ends: the personal guide, or something to do instead of 补办."""
+
+    kind: str  # "guide" or one of Precondition.IfNot
+    title: str
+    advice: str = ""
+    precondition: Precondition | None = None
+
+    @property
+    def is_guide(self):
+        return self.kind == "guide"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guide outcome is built from, taken from valid answers."""
+
+    certificate_type: object
+    reason: object
+    issued_in: object
+    living_in: object
+    urgent: str
+    delivery: str
+    submit_on: date
+    confirmed: frozenset = frozenset()  # keys of the preconditions answered "yes"
+
+    @property
+    def cross_province(self):
+        return self.issued_in != self.living_in
+
+    @property
+    def is_urgent(self):
+        return self.urgent != NOT_URGENT
+
+    @property
+    def mailing(self):
+        return self.delivery == MAIL
+
+
+OUTCOME_TITLES = {
+    Precondition.IfNot.INELIGIBLE: "您的证书不能补办",
+    Precondition.IfNot.CHANGE: "请先办理证书信息变更",
+    Precondition.IfNot.RENEW: "请先办理证书续期",
+    Precondition.IfNot.ELECTRONIC: "您可以直接下载电子证书",
+    Precondition.IfNot.CONTACT: "请先联系发证机关",
+}
+
+
+def precondition_outcome(precondition):
+    return Outcome(precondition.if_not, OUTCOME_TITLES[precondition.if_not], precondition.if_not_advice, precondition)
+
+
+def reason_outcome(reason_slug, cert, catalogue, today, include_drafts):
+    """Route 信息变更 and 收回/注销 to their outcomes, using the content's advice when it has it."""
+    wanted = Precondition.IfNot.CHANGE if reason_slug == CHANGED else Precondition.IfNot.INELIGIBLE
+    if reason_slug == CHANGED:
+        # Any reason will do to find the precondition about changed details.
+        request = None
+        if catalogue.reasons:
+            request = GuideRequest(cert, frozenset(catalogue.reasons[:1]), None, today, include_drafts)
+        found = cached_items(Precondition, request) if request else []
+        match = next((p for p in found if p.if_not == wanted), None)
+        if match:
+            return Outcome(wanted, OUTCOME_TITLES[wanted], match.if_not_advice, match)
+        return Outcome(
+            wanted, OUTCOME_TITLES[wanted], "证书信息有误或需要变更的，请向发证机关申请更正或变更，而不是补办。"
+        )
+    return Outcome(
+        wanted,
+        "被收回或注销的证书不能补办",
+        "证书已被发证机关收回或注销的，不能申请补办。如对收回或注销有疑问，请联系发证机关，或拨打人社服务热线 12333 咨询。",
+    )
+
+
+@dataclass(frozen=True)
+class DateRange:
+    label: str
+    earliest: object  # WorkdayCount
+    latest: object
+
+    @property
+    def unknown_years(self):
+        return sorted(set(self.earliest.unknown_years) | set(self.latest.unknown_years))
+
+
+@dataclass
+class PersonalGuide:
+    facts: Facts
+    guide: object
+    fees: object
+    dates: list
+    # {step pk: the channels that fit this reader}; the steps themselves are shared
+    # with every other request (the assembled guide is cached), so they are not touched.
+    channels: dict = field(default_factory=dict)
+
+    @property
+    def unknown_years(self):
+        return sorted({year for d in self.dates for year in d.unknown_years})
+
+    @property
+    def confirmed(self):
+        return [p for p in self.guide.preconditions if p.key in self.facts.confirmed]
+
+    @property
+    def unconfirmed(self):
+        """Preconditions in the guide that were not asked (e.g. in effect only from the submission date)."""
+        return [p for p in self.guide.preconditions if p.key not in self.facts.confirmed]
+
+
+def situations_for(catalogue, reason, cross_province, urgent):
+    """Return the reason plus the circumstances (异地, 加急) that hold, as the content names them."""
+    situations = {reason}
+    for slug, applies in ((CROSS_PROVINCE, cross_province), (URGENT, urgent)):
+        situation = catalogue.situation(slug)
+        if applies and situation:
+            situations.add(situation)
+    return frozenset(situations)
+
+
+def personal_guide(facts, catalogue, calendar, include_drafts=False):
+    """Return the assembled guide for the answers, with its date range and fee estimate."""
+    situations = situations_for(catalogue, facts.reason, facts.cross_province, facts.is_urgent)
+    request = GuideRequest(facts.certificate_type, situations, facts.living_in, facts.submit_on, include_drafts)
+    guide = cached_guide(request, all_reasons=catalogue.reasons)
+    dates = []
+    for item in guide.processing_times:
+        start = facts.submit_on
+        dates.append(
+            DateRange(
+                f"{item.label}（一般 {item.min_days}–{item.max_days} 个工作日）",
+                calendar.add_workdays(start, item.min_days),
+                calendar.add_workdays(start, item.max_days),
+            )
+        )
+        if item.complex_max_days:
+            dates.append(
+                DateRange(
+                    f"复杂情况（最长 {item.complex_max_days} 个工作日）",
+                    calendar.add_workdays(start, item.max_days),
+                    calendar.add_workdays(start, item.complex_max_days),
+                )
+            )
+        if facts.is_urgent and item.urgent_max_days:
+            dates.append(
+                DateRange(
+                    f"加急（最长 {item.urgent_max_days} 个工作日）",
+                    calendar.add_workdays(start, 1),
+                    calendar.add_workdays(start, item.urgent_max_days),
+                )
+            )
+    return PersonalGuide(
+        facts=facts,
+        guide=guide,
+        fees=estimate_fees(guide.fees, mailing=facts.mailing),
+        dates=dates,
+        channels={step.pk: _channels_for(step, facts) for step in guide.steps},
+    )
+
+
+def _channels_for(step, facts):
+    """Keep the channels that fit: no mail channel for someone going in person, and vice versa."""
+    channels = list(step.channels.all())
+    kinds = {c.kind for c in channels}
+    if {"mail", "window"} <= kinds:
+        drop = "window" if facts.mailing else "mail"
+        channels = [c for c in channels if c.kind != drop]
+    return channels
