@@ -51,7 +51,7 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	cp test-artifacts/guide-360-top.png docs/screenshots/guide-360.png
 	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi
 
-# --- Production serving and the benchmark (issue 5) ---
+# --- Production serving and the benchmark ---
 .PHONY: serve bench lighthouse
 PROD := DJANGO_SETTINGS_MODULE=reissue_site.settings.prod
 

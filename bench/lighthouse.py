@@ -3,7 +3,7 @@
 Starts the production server as `make bench` does (gunicorn, production settings,
 PostgreSQL and Redis), runs Google's Lighthouse from npm in the system Chromium
 against one page of each type, prints the four category scores and the paint
-timings, and exits 1 when a page misses DESIGN.md's budget: performance >= 95,
+timings, and exits 1 when a page misses the budget: performance >= 95,
 accessibility 100, best practices >= 95, SEO 100. Pages that are deliberately
 `noindex` (checker questions and outcomes, search results) fail Lighthouse's
 "is crawlable" audit by design, so their SEO score is shown but not judged.

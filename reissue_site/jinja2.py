@@ -2,7 +2,7 @@
 
 The citizen pages render with Jinja2 because it compiles a template to Python code:
 a guide page renders several times faster than with the Django template language,
-which matters on every page-cache miss (issue 5's benchmark). The Django admin and
+which matters on every page-cache miss (make bench). The Django admin and
 its overrides in templates/admin/ stay on the Django template language, as do the
 form templates of crispy-forms (called through `crispy()` below).
 

@@ -10,7 +10,7 @@ urlpatterns = [
     path("", include("guides.urls")),
 ]
 
-# Serving (issue 5): the machines' URLs, and a 500 handler that answers a database outage with 503.
+# The machines' URLs, and a 500 handler that answers a database outage with 503.
 urlpatterns += [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

@@ -55,7 +55,7 @@ def text(response):
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-# ── the new user of the "done when" ─────────────────────────────────
+# ── a lost 职称 certificate, 北京 to 广东, urgent, by post ─────────────────────────────────
 
 
 def test_lost_title_certificate_beijing_to_guangdong_urgent_by_mail(client, content):

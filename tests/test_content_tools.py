@@ -117,7 +117,7 @@ def site_pages():
 
 # flush needs a real transaction (PostgreSQL refuses TRUNCATE inside the test's wrapping
 # one). No serialized_rollback: flush's post_migrate already brings the 编辑 group back
-# (guides/roles.py), so re-inserting the rows serialized after migrate collided with it
+# (guides/admin/roles.py), so re-inserting the rows serialized after migrate collided with it
 # (IntegrityError on auth_group.name) whenever another flushing test ran just before.
 @pytest.mark.django_db(transaction=True)
 def test_export_flush_load_gives_the_same_pages(content, tmp_path):
@@ -138,10 +138,10 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
 
     call_command("export_content", output=str(tmp_path), stdout=StringIO())
     files = sorted(tmp_path.glob("*.yaml"))
-    assert [f.stem for f in files] == ["drafts", "guide", "reference", "regions"]
+    assert [f.stem for f in files] == ["drafts", "guide", "reference", "regions", "synonyms"]
     call_command("flush", interactive=False, verbosity=0)
     assert not Fee.objects.exists()
-    load_order = ["reference", "regions", "guide", "drafts"]
+    load_order = ["reference", "regions", "guide", "drafts", "synonyms"]
     call_command("load_content", *(str(tmp_path / f"{name}.yaml") for name in load_order), verbosity=0)
 
     after = site_pages()

@@ -8,11 +8,11 @@ from django.utils.cache import patch_cache_control
 
 
 class SecurityHeadersMiddleware:
-    """Add Permissions-Policy and frame denial; keep cookie-setting responses out of shared caches.
+    """Add Permissions-Policy; keep cookie-setting responses out of shared caches.
 
-    It sits before the page cache, so pages served from the cache get the same
-    headers as freshly rendered ones (XFrameOptionsMiddleware, further in, never
-    sees a cache hit).
+    The page cache stores a page with the headers this and the middleware below it
+    set (frame denial comes from Django's XFrameOptionsMiddleware), and replays them
+    on every hit.
     """
 
     def __init__(self, get_response):
@@ -21,7 +21,6 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if response.cookies and "Cache-Control" not in response:
             # A response that sets a cookie (a CSRF token, a session) is personal.
             patch_cache_control(response, private=True, no_store=True)

@@ -42,9 +42,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Serving (issue 5): whole-page cache hits skip everything below, database
-    # included (so they survive an outage); the headers the two middleware under
-    # it add are stored with the page and replayed on every hit.
+    # Whole-page cache hits skip everything below, database included (so they
+    # survive an outage); the headers the middleware under it add are stored with
+    # the page and replayed on every hit.
     "guides.caching.version.ContentVersionMiddleware",
     "guides.caching.page_cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,7 +172,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-# --- Serving: security headers, page cache, faults (issue 5) -----------------
+# --- Serving: security headers, page cache, faults -----------------------------
 # A strict policy: no inline script or style anywhere, nothing from another origin.
 # JSON-LD blocks are data, not script, so they need no exception.
 CONTENT_SECURITY_POLICY = {
