@@ -7,9 +7,17 @@ catalogue's model rows) on every request; the version itself is still read
 from the shared cache each time, so every worker sees an edit at once.
 """
 
+import logging
+import pickle
 from collections import OrderedDict
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+# What unpickling raises for an entry an earlier release stored: its class moved or
+# was renamed (AttributeError, ImportError), or its shape changed (TypeError).
+_UNREADABLE = (AttributeError, ImportError, TypeError, EOFError, pickle.UnpicklingError)
 
 # An assembled guide takes about 100 KB in memory, so this bounds a worker's copy at about 25 MB;
 # most requests never get here (the page cache answers them).
@@ -24,7 +32,7 @@ def get_or_set(key, compute, timeout):
         return _entries[key]
     except KeyError:
         pass
-    value = cache.get(key)
+    value = shared_get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=timeout)
@@ -32,6 +40,20 @@ def get_or_set(key, compute, timeout):
     if len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
     return value
+
+
+def shared_get(key):
+    """Return the shared cache's value for `key`; None when missing or stored by code that no longer reads it.
+
+    Versioned keys survive a deploy (the content version lives in Redis), so the first
+    requests after a release that moved a class would otherwise fail on every page
+    that reads such an entry, until the next content edit. They recompute it instead.
+    """
+    try:
+        return cache.get(key)
+    except _UNREADABLE as error:
+        logger.warning("cache entry %s is unreadable by this release (%r): recomputed", key, error)
+        return None
 
 
 def clear():

@@ -29,6 +29,7 @@ from django.http.request import split_domain_port
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from guides.caching import local_cache
 from guides.caching import version as content_version
 
 # Headers that belong to one response and are never replayed from the cache.
@@ -176,7 +177,7 @@ class PageCacheMiddleware:
         version = content_version.get_content_version()
         entry = _local_entries.get(key)
         if entry is None or entry["version"] != version:
-            entry = cache.get(key)
+            entry = local_cache.shared_get(key)
             if entry is not None and entry["version"] == version:
                 _keep_locally(key, entry)
         if entry is not None and entry["version"] == version:

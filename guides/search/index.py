@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from guides.caching import local_cache
 from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.formatting import yuan_range
@@ -75,7 +76,7 @@ def get_index():
     """Return the search index of today's published national guides (cached per content version)."""
     today = timezone.localdate()
     key = f"search-index:{INDEX_FORMAT}:{get_content_version()}:{today.isoformat()}"
-    index = cache.get(key)
+    index = local_cache.shared_get(key)
     if index is None:
         index = build_index(today)
         cache.set(key, index, timeout=60 * 60 * 24)

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from guides.caching import local_cache
 from guides.caching.guide_cache import cached_guide
 from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
@@ -16,7 +17,7 @@ from guides.registry import GUIDE_ITEM_MODELS
 def latest_item_change():
     """Return when any published guide item last changed (one query per item kind, cached per version)."""
     key = f"latest-item-change:{get_content_version()}"
-    latest = cache.get(key)
+    latest = local_cache.shared_get(key)
     if latest is None:
         stamps = [m.objects.filter(is_published=True).aggregate(at=Max("updated_at"))["at"] for m in GUIDE_ITEM_MODELS]
         latest = max((s for s in stamps if s), default=None)
