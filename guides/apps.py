@@ -9,9 +9,11 @@ class GuidesConfig(AppConfig):
 
     def ready(self):
         from guides.admin import roles
-        from guides.caching import invalidation as signals
+        from guides.caching import invalidation
+        from guides.content import loading
 
-        signals.connect()
+        invalidation.connect()
+        loading.connect()
         # After the auth app's own post_migrate handler has made this app's permissions.
         post_migrate.connect(roles.ensure_editor_group, sender=self, dispatch_uid="guides-editor-group")
 

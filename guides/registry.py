@@ -31,7 +31,11 @@ from guides.models import (
 )
 
 # Fields the machine keeps on every save: never exported, compared or shown as an edit.
-BOOKKEEPING_FIELDS = frozenset({"updated_at"})
+BOOKKEEPING_FIELDS = ("updated_at",)
+
+# How a guide item is published, in the order editors and exported fixtures show them
+# (after what the item says and its limits).
+PUBLISHING_FIELDS = ["is_published", "effective_from", "effective_to", "reviewed_on", "source", "order"]
 
 
 @dataclass(frozen=True)

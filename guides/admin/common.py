@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.validation import replacement_errors
+from guides.registry import BOOKKEEPING_FIELDS
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -194,7 +195,7 @@ def stale_message(model, pk):
         who = str(latest.history_user) if latest.history_user else "其他编辑"
         when = f" 于 {timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
         if len(records) == 2:
-            fields = [c.field for c in latest.diff_against(records[1]).changes if c.field != "updated_at"]
+            fields = [c.field for c in latest.diff_against(records[1]).changes if c.field not in BOOKKEEPING_FIELDS]
             names = [str(model._meta.get_field(f).verbose_name) for f in fields]
             changed = f"（改动：{'、'.join(names)}）" if names else ""
     return f"保存失败：此记录在您打开后已被 {who}{when} 修改{changed}。您填写的内容保留在下方，请核对后重新保存。"

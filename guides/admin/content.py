@@ -42,7 +42,7 @@ from guides.models import (
     Step,
     StepChannel,
 )
-from guides.registry import GUIDE_ITEM_MODELS
+from guides.registry import BOOKKEEPING_FIELDS, GUIDE_ITEM_MODELS, PUBLISHING_FIELDS
 
 # Readers' "没有帮助" flag last, next to the review-date filters.
 ITEM_FILTERS = ["is_published", ReviewAgeFilter, "certificate_types", "situations", "regions", FlaggedByReadersFilter]
@@ -56,18 +56,7 @@ LIMITS_FIELDSET = (
 )
 PUBLISHING_FIELDSET = (
     "发布与审核",
-    {
-        "fields": [
-            "is_published",
-            "effective_from",
-            "effective_to",
-            "reviewed_on",
-            "source",
-            "order",
-            "key",
-            "updated_at",
-        ]
-    },
+    {"fields": [*PUBLISHING_FIELDS, "key", *BOOKKEEPING_FIELDS]},
 )
 
 

@@ -12,8 +12,9 @@ import yaml
 from django.core import serializers
 from django.utils import timezone
 
+from guides.content.validation import LIMIT_FIELDS
 from guides.models import StepChannel
-from guides.registry import BOOKKEEPING_FIELDS, CONTENT_TABLES
+from guides.registry import BOOKKEEPING_FIELDS, CONTENT_TABLES, PUBLISHING_FIELDS
 
 HEADERS = {
     "reference": "Reference content: sources, certificate types, situations and holiday rows.",
@@ -23,18 +24,7 @@ HEADERS = {
     "synonyms": "Search synonyms: words citizens use for the same thing.",
 }
 # Shared bookkeeping fields go last, so each row starts with what it is about.
-TRAILING_FIELDS = [
-    "certificate_types",
-    "situations",
-    "regions",
-    "replaces",
-    "is_published",
-    "effective_from",
-    "effective_to",
-    "reviewed_on",
-    "source",
-    "order",
-]
+TRAILING_FIELDS = [*LIMIT_FIELDS, "replaces", *PUBLISHING_FIELDS]
 
 
 def content_files():

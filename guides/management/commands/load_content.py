@@ -13,7 +13,7 @@ as it was.
 from django.core.exceptions import ValidationError
 from django.core.management.commands import loaddata
 
-from guides.caching.invalidation import FIXTURE_LOAD_REASON
+from guides.content.loading import FIXTURE_LOAD_REASON, fields_differ
 
 
 class Command(loaddata.Command):
@@ -74,16 +74,11 @@ def edited_since_loaded(obj):
 
 
 def differs(instance, current, m2m_data):
-    fields_differ = any(
-        getattr(instance, field.attname) != getattr(current, field.attname)
-        for field in instance._meta.concrete_fields
-        if field.name != "updated_at"
-    )
     limits_differ = any(
         {str(pk) for pk in pks} != {str(pk) for pk in getattr(current, name).values_list("pk", flat=True)}
         for name, pks in m2m_data.items()
     )
-    return fields_differ or limits_differ
+    return fields_differ(instance, current) or limits_differ
 
 
 def fixture_label(instance):
