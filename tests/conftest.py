@@ -14,7 +14,11 @@ by far the slowest thing the suite does. What each test sees is unchanged:
   loaded, whichever order the tests run in.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
@@ -152,3 +156,17 @@ def content(db):
     """The real content fixtures, as `make run` loads them (loaded once per session, see above)."""
     if not _content_present():  # not expected; should a flush ever go unnoticed, load it for this test
         _load_content()
+
+
+# A fixed "today" for tests that use real dates near it (the checker accepts submission
+# dates from 30 days before today to a year after): without it they would fail, or be
+# skipped, once the calendar moves on. The clock keeps ticking from there, so content
+# versions (minted from the time) still change on every edit.
+FROZEN_NOW = datetime(2026, 12, 14, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_today():
+    """Travel to Mon 14 Dec 2026, 09:30 in Beijing (`FROZEN_NOW`) for the test; return that date."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield FROZEN_NOW.date()
