@@ -89,8 +89,11 @@ def guide_structured_data(context):
 def environment(**options):
     options["loader"] = SiteLoader(options["loader"].searchpath)
     # Like the Django template language: a missing variable or attribute renders as
-    # nothing instead of failing the page.
-    options["undefined"] = jinja2.ChainableUndefined
+    # nothing instead of failing the page. The test settings pass StrictUndefined, so
+    # there a misspelt variable fails the test instead.
+    # (Django's backend always passes one, its own default; only StrictUndefined is kept.)
+    if options.get("undefined") is not jinja2.StrictUndefined:
+        options["undefined"] = jinja2.ChainableUndefined
     env = jinja2.Environment(**options)
     env.globals.update(
         url=url,

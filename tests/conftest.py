@@ -1,11 +1,127 @@
+"""Shared fixtures.
+
+The real content is loaded ONCE per test session, into the test database right after
+it is migrated (`django_db_setup` below), instead of once per test: loading it is
+by far the slowest thing the suite does. What each test sees is unchanged:
+
+* a test that asks for `content` gets the real content. Ordinary (`db`) tests run
+  inside a transaction that is rolled back, so whatever they change is undone;
+* any other test that uses the database gets an EMPTY database, as before: the
+  content tables are emptied at its start (inside its transaction, so rolled back);
+* a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`)
+  commits, and pytest-django flushes every table when it ends. So after each one the
+  content is loaded again (`pytest_runtest_teardown`), and the next test finds it as
+  loaded, whichever order the tests run in.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
 from guides.caching import local_cache, page_cache
+
+
+class _Session:
+    blocker = None  # pytest-django's database blocker, once the test database exists
+    content_tables = ()  # the tables `load_content` fills, emptied for tests that want no content
+
+
+_session = _Session()
+_TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+_DB_FIXTURES = _TRANSACTIONAL_FIXTURES | {"db"}
+
+
+def _load_content():
+    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+
+
+def _row_counts():
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _content_present():
+    from guides.models import Region
+
+    return Region.objects.exists()
+
+
+def _empty_content_tables():
+    quote = connection.ops.quote_name
+    # Foreign keys are deferred (Django creates them DEFERRABLE INITIALLY DEFERRED on
+    # SQLite and PostgreSQL), so inside one transaction the order does not matter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in _session.content_tables:
+            cursor.execute(f"DELETE FROM {quote(table)}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, with the real content loaded into it once."""
+    with django_db_blocker.unblock():
+        before = _row_counts()
+        _load_content()
+        after = _row_counts()
+    changed = [table for table in after if after[table] != before.get(table, 0)]
+    preexisting = [table for table in changed if before.get(table, 0)]
+    # Emptying a table that migrate also fills would take away more than the content.
+    assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
+    _session.content_tables = tuple(changed)
+    _session.blocker = django_db_blocker
+
+
+def _uses_db(request):
+    return request.node.get_closest_marker("django_db") is not None or bool(_DB_FIXTURES & set(request.fixturenames))
+
+
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    if marker and marker.kwargs.get("reset_sequences"):
+        return True
+    return bool(_TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(autouse=True)
+def _empty_database_unless_content(request):
+    """A database test that did not ask for `content` starts with the content tables empty."""
+    if "content" in request.fixturenames or not _uses_db(request):
+        return
+    request.getfixturevalue("_django_db_helper")
+    _empty_content_tables()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # pytest-django has flushed the database after a transactional test: load the
+        # content again, committed, for the tests that follow.
+        if _session.blocker is not None and _is_transactional(item):
+            with _session.blocker.unblock():
+                if not _content_present():
+                    _load_content()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -37,5 +153,20 @@ def _fresh_cache():
 
 @pytest.fixture
 def content(db):
-    """Load the real content fixtures, as `make run` does."""
-    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+    """The real content fixtures, as `make run` loads them (loaded once per session, see above)."""
+    if not _content_present():  # not expected; should a flush ever go unnoticed, load it for this test
+        _load_content()
+
+
+# A fixed "today" for tests that use real dates near it (the checker accepts submission
+# dates from 30 days before today to a year after): without it they would fail, or be
+# skipped, once the calendar moves on. The clock keeps ticking from there, so content
+# versions (minted from the time) still change on every edit.
+FROZEN_NOW = datetime(2026, 12, 14, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def frozen_today():
+    """Travel to Mon 14 Dec 2026, 09:30 in Beijing (`FROZEN_NOW`) for the test; return that date."""
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield FROZEN_NOW.date()

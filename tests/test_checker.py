@@ -309,14 +309,13 @@ def test_date_defaults_to_today(client, content):
 # ── dates and holidays on the page ──────────────────────────────────────────
 
 
-def skip_unless_accepted(day):
-    """The checker accepts submission dates near today; these tests use fixed real dates."""
-    if not today() - flow.DATE_PAST_LIMIT <= day <= today() + flow.DATE_FUTURE_LIMIT:
-        pytest.skip(f"{day} is outside the submission dates the checker accepts today")
+def assert_accepted(day):
+    """The checker accepts submission dates near today; these tests use fixed real dates, with today frozen."""
+    assert today() - flow.DATE_PAST_LIMIT <= day <= today() + flow.DATE_FUTURE_LIMIT
 
 
-def test_december_submission_warns_about_the_unknown_year_until_editors_enter_it(client, content):
-    skip_unless_accepted(date(2026, 12, 21))
+def test_december_submission_warns_about_the_unknown_year_until_editors_enter_it(client, content, frozen_today):
+    assert_accepted(date(2026, 12, 21))
     url = result_url(**full_answers(date="2026-12-21"))
     page = text(client.get(url))
     assert "2027 年的调休安排尚未公布" in page
@@ -416,8 +415,8 @@ def test_query_counts_are_small_and_constant(client, content):
     assert question_warm <= 2
 
 
-def test_adding_2027_holidays_in_admin_changes_the_answer(admin_client, content):
-    skip_unless_accepted(date(2026, 12, 21))
+def test_adding_2027_holidays_in_admin_changes_the_answer(admin_client, content, frozen_today):
+    assert_accepted(date(2026, 12, 21))
     url = result_url(**full_answers(date="2026-12-21"))
     assert "2027年1月12日" in text(admin_client.get(url))
     response = admin_client.post(

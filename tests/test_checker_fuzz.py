@@ -131,7 +131,7 @@ edits = st.lists(
 
 @FUZZ
 @given(path=paths, changes=edits)
-def test_no_server_error_for_tampered_valid_answers(client, content, path, changes):
+def test_no_server_error_for_tampered_valid_answers(client, content, path, changes, frozen_today):
     """Start from a complete, valid set of answers and tamper with a few of them."""
     query = list(VALID)
     for action, index, value in changes:

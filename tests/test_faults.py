@@ -14,8 +14,6 @@ import socket
 from http import HTTPStatus
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
 from django.test import Client
@@ -25,8 +23,8 @@ CLOSED_PORT = 8519  # in this project's port range; the test checks nothing list
 
 
 @pytest.fixture
-def live_content(transactional_db):
-    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+def live_content(transactional_db, content):
+    """The real content, committed."""
 
 
 def port_is_closed(port):

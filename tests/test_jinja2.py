@@ -4,6 +4,7 @@ import re
 from http import HTTPStatus
 from pathlib import Path
 
+import jinja2
 import pytest
 from django.conf import settings
 from django.template import engines
@@ -44,9 +45,45 @@ def test_url_depends_on_the_script_prefix():
         set_script_prefix("/")
 
 
-def test_a_missing_variable_renders_as_nothing():
-    template = engines["jinja2"].from_string("[{{ nothing }}][{{ nothing.deeper.still }}]")
+def production_engine():
+    """The site's Jinja2 engine as the production settings configure it (the test settings make it strict)."""
+    from reissue_site.settings import base
+
+    config = {key: value for key, value in base.TEMPLATES[0].items() if key != "BACKEND"}
+    assert "undefined" not in config["OPTIONS"]
+    return Jinja2({**config, "NAME": "jinja2-as-in-production", "OPTIONS": dict(config["OPTIONS"])})
+
+
+def test_a_missing_variable_renders_as_nothing_in_production():
+    template = production_engine().from_string("[{{ nothing }}][{{ nothing.deeper.still }}]")
     assert template.render({}) == "[][]"
+
+
+def test_a_misspelt_variable_fails_under_the_test_settings():
+    """So a typo in a template fails a test rather than quietly rendering nothing."""
+    assert engines["jinja2"].env.undefined is jinja2.StrictUndefined
+    template = engines["jinja2"].from_string("{{ guide.titel }}{{ guid }}")
+    with pytest.raises(jinja2.UndefinedError):
+        template.render({"guide": {"title": "专技职业资格证书遗失补办"}})
+    with pytest.raises(jinja2.UndefinedError):
+        engines["jinja2"].from_string("{% if pag.number %}{% endif %}").render({"page": 1})
+    # An optional variable says so, and renders.
+    optional = engines["jinja2"].from_string("[{{ note | default('') }}][{% if note is defined %}x{% endif %}]")
+    assert optional.render({}) == "[][]"
+
+
+def test_a_site_template_with_a_misspelt_variable_fails_its_page(client, settings, tmp_path):
+    """A real page render, through the site's loader and base template, raises on a typo."""
+    (tmp_path / "typo.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ requst.path }}{% endblock %}', encoding="utf-8"
+    )
+    config = {key: value for key, value in settings.TEMPLATES[0].items() if key != "BACKEND"}
+    engine = Jinja2({**config, "NAME": "typo", "DIRS": [tmp_path, *config["DIRS"]], "OPTIONS": dict(config["OPTIONS"])})
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    with pytest.raises(jinja2.UndefinedError, match="requst"):
+        engine.get_template("typo.html").render({}, request)
 
 
 LEAKS = re.compile(r"bound method|object at 0x|\{\{|\{%|Undefined")
@@ -71,7 +108,7 @@ LEAKS = re.compile(r"bound method|object at 0x|\{\{|\{%|Undefined")
         "/no-such-page/",
     ],
 )
-def test_pages_show_no_python_objects_or_template_syntax(content, client, path):
+def test_pages_show_no_python_objects_or_template_syntax(content, client, path, frozen_today):
     """A method called without () or a DTL-only tag would leak into the page text."""
     response = client.get(path)
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.NOT_FOUND)

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from guides.models import FAQ, SynonymGroup
 from guides.search import ranking
+from guides.search.index import get_index
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,25 @@ def test_guide_matching_every_word_ranks_before_one_matching_some():
     outcome = run("遗失 异地")
 
     assert urls(outcome)[0] == reverse("guides:guide", args=[cert.slug, cross.slug])
+
+
+def test_a_rare_word_outweighs_a_common_one():
+    """IDF: each guide's title matches one word of the query; the word rare in the content ranks its guide first."""
+    cert = builders.certificate_type(short_name="乙证")
+    common = builders.situation(name="常见", title="常见补办", order=1)
+    rare = builders.situation(name="罕见", title="罕见补办", order=2)
+    for n in range(6):
+        builders.material(name=f"常见材料{n}", purpose=f"常见说明{n}", situations=[common])
+
+    outcome = run("常见 罕见")
+
+    assert urls(outcome)[:2] == [
+        reverse("guides:guide", args=[cert.slug, rare.slug]),
+        reverse("guides:guide", args=[cert.slug, common.slug]),
+    ]
+    index = get_index()
+    weights = {concept.label: index.weight(concept) for concept in outcome.concepts}
+    assert weights["罕见"] > weights["常见"]
 
 
 def test_lost_certificate_in_another_province_finds_the_cross_province_guide_first(content):

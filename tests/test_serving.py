@@ -448,3 +448,26 @@ def test_client_address(settings, header, meta, expected):
     settings.CLIENT_IP_HEADER = header
     request = RequestFactory().get("/", **meta)
     assert client_address(request) == expected
+
+
+def test_a_response_that_sets_a_cookie_is_private_and_never_page_cached(content):
+    """A cookie (a CSRF token, a session) makes a response personal: no shared cache may keep it."""
+    from django.http import HttpResponse
+
+    from guides.web.security import SecurityHeadersMiddleware
+
+    def sets_a_cookie(request):
+        response = HttpResponse("表单")
+        response.set_cookie("csrftoken", "personal")
+        return response
+
+    request = RequestFactory().get(guide_url())
+    request.resolver_match = resolve(guide_url())
+    response = SecurityHeadersMiddleware(sets_a_cookie)(request)
+    cache_control = response["Cache-Control"]
+    assert "private" in cache_control and "no-store" in cache_control
+    assert not is_cacheable(request, response)
+    # Without a cookie the middleware leaves caching alone: the page cache may store it.
+    plain = SecurityHeadersMiddleware(lambda request: HttpResponse("页面"))(request)
+    assert "Cache-Control" not in plain
+    assert is_cacheable(request, plain)

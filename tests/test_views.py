@@ -208,3 +208,19 @@ def test_guide_page_has_no_third_party_references(content, client):
             assert not re.search(rf'<(?:link|script|img)[^>]+"{re.escape(attribute)}"', html), attribute
     # JSON-LD data blocks are the only script elements, and they never execute.
     assert html.count("<script") == html.count('<script type="application/ld+json">')
+
+
+def test_an_item_limited_to_every_reason_has_no_reason_label(content, client):
+    """Limited to 遗失 and to 损毁 is not reason-specific: no "仅遗失或损毁时需要" on a circumstance page."""
+    from tests import builders
+
+    reasons = list(Situation.objects.filter(kind=Situation.Kind.REASON, is_published=True))
+    assert len(reasons) >= 2
+    builders.material(name="每种情形都要的材料", situations=reasons)
+    builders.material(name="只在遗失时要的材料", situations=[r for r in reasons if r.slug == "lost"])
+    url = reverse("guides:guide", args=["professional-title", "cross-province"])
+    html = re.sub(r"<script.*?</script>", "", client.get(url).content.decode(), flags=re.S)  # not the JSON-LD
+    text = visible_text(html)
+    every = text.split("每种情形都要的材料", 1)[1].split("只在遗失时要的材料", 1)[0]  # its entry, up to the next
+    assert "时需要" not in every, every
+    assert "只在遗失时要的材料 必需 仅遗失时需要" in text

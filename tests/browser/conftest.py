@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -50,9 +49,8 @@ def browser():
 
 
 @pytest.fixture
-def live_content(transactional_db, live_server):
-    """The real content, visible to the live server thread."""
-    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+def live_content(transactional_db, live_server, content):
+    """The real content (committed, so the live server thread sees it)."""
     return live_server
 
 

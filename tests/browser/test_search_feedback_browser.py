@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
+def site(live_server, transactional_db, content):
     return live_server.url
 
 
