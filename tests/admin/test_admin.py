@@ -34,7 +34,7 @@ from tests.formscrape import form_data
 pytestmark = pytest.mark.django_db
 
 GUIDE_MODELS = [model for model in admin.site._registry if model._meta.app_label == "guides"]
-# Written by readers, triaged by editors (tests/test_feedback.py covers their admin).
+# Written by readers, triaged by editors (tests/feedback/test_feedback.py covers their admin).
 READER_WRITTEN = [PageFeedback, ProblemReport]
 CONTENT_MODELS = [model for model in GUIDE_MODELS if model not in READER_WRITTEN]
 
@@ -438,7 +438,7 @@ def test_view_on_site_for_a_future_item_opens_the_dated_preview(admin_client, co
     assert url.endswith("?on=2100-01-01")
 
 
-# ── Live at once (one process; tests/test_live_edits.py does two) ────────────
+# ── Live at once (one process; tests/caching/test_live_edits.py does two) ────────────
 
 
 def test_region_edit_shows_on_the_next_request(editor_client, client, content):

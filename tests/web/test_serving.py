@@ -31,7 +31,7 @@ from guides.web.security import client_address
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ("skill-certificate", "lost")
 
 

@@ -56,7 +56,7 @@ def test_a_repost_counts_as_official_text_not_as_an_original(content, client):
 
 
 def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(content, client):
-    from tests.test_checker import full_answers, result_url
+    from tests.checker.test_flow import full_answers, result_url
 
     html = client.get(result_url(**full_answers())).content.decode()
     assert "本页内容来自第三方资料" in html
