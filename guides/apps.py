@@ -12,8 +12,8 @@ class GuidesConfig(AppConfig):
         from guides.caching import invalidation
         from guides.content import loading
 
-        invalidation.connect()
-        loading.connect()
+        invalidation.connect_invalidation()
+        loading.connect_fixture_history()
         # After the auth app's own post_migrate handler has made this app's permissions.
         post_migrate.connect(roles.ensure_editor_group, sender=self, dispatch_uid="guides-editor-group")
 

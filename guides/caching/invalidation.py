@@ -6,7 +6,7 @@ from guides.caching.version import bump_content_version
 from guides.registry import CONTENT_MODELS
 
 
-def connect():
+def connect_invalidation():
     for model in CONTENT_MODELS:
         uid = f"content-version-{model.__name__}"
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")

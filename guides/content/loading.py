@@ -36,6 +36,6 @@ def fields_differ(instance, other):
     )
 
 
-def connect():
+def connect_fixture_history():
     for model in CONTENT_MODELS:
         post_save.connect(record_fixture_load, sender=model, dispatch_uid=f"content-history-{model.__name__}")
