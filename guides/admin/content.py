@@ -82,7 +82,15 @@ class ContentAdmin(HistoryAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
-        return with_version_field(request, super().get_fieldsets(request, obj))
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # A row not saved yet has no update time: the add page showed the database
+            # default's Python repr ("<…DatabaseDefault object at 0x…>") instead.
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in BOOKKEEPING_FIELDS]})
+                for name, options in fieldsets
+            ]
+        return with_version_field(request, fieldsets)
 
     def get_changelist_form(self, request, **kwargs):
         # templates/admin/guides/change_list.html renders each row's hidden version.

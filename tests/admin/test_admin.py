@@ -91,6 +91,8 @@ def test_changelist_add_and_change_pages_open(admin_client, content, holiday, mo
     add = admin_client.get(reverse(f"admin:guides_{model._meta.model_name}_add"))
     # Step channels are added on their step's form.
     assert add.status_code == (HTTPStatus.FORBIDDEN if model is StepChannel else HTTPStatus.OK)
+    # No Python repr where a value belongs (an unsaved row's update time was one).
+    assert " object at 0x" not in add.content.decode()
     obj = model.objects.first()
     page = admin_client.get(change_url(obj))
     assert page.status_code == HTTPStatus.OK
