@@ -48,6 +48,9 @@ def test_research_drafts_are_unpublished_and_sourced(content):
     assert not drafts.filter(is_published=True).exists()
     assert not drafts.filter(source__isnull=True).exists()
     assert all("待核实" in d.source.note for d in drafts)
+    # A fact found only in a repost stays a draft: none of them rests on an official original.
+    assert {d.source.authority for d in drafts} <= {"official-repost", "third-party"}
+    assert drafts.filter(source__authority="official-repost").count() >= 7
 
 
 def write_fixture(tmp_path, objects):
