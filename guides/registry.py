@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from guides.models import (
     FAQ,
     CertificateType,
+    DirectoryEntry,
     Fee,
     Holiday,
     Material,
@@ -79,6 +80,7 @@ CONTENT_TABLES = [
     *(Table(model, "guide") for model in GUIDE_ITEM_MODELS),
     Table(StepChannel, "guide"),
     Table(SynonymGroup, "synonyms"),
+    Table(DirectoryEntry, "directory"),
 ]
 CONTENT_MODELS = [table.model for table in CONTENT_TABLES]
 
@@ -100,6 +102,7 @@ ADMIN_ORDER = [
     Region,
     Source,
     Holiday,
+    DirectoryEntry,
     SynonymGroup,
     ProblemReport,
     PageFeedback,

@@ -31,7 +31,7 @@ from guides.checker.outcomes import (
     reason_outcome,
     situations_for,
 )
-from guides.checker.questions import CHANGED, NO, NOT_URGENT, REVOKED, InvalidAnswer, Question
+from guides.checker.questions import CHANGED, NO, NOT_URGENT, REVOKED, UNSURE, InvalidAnswer, Question
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition
 
@@ -88,6 +88,13 @@ class AskPreconditions:
         return None
 
 
+def _route_unsure(walk, cert_slug):
+    """Someone who cannot tell their certificate's kind identifies it in the directory first."""
+    if cert_slug == UNSURE:
+        return Outcome("identify", "先查一查您的证书归谁补办")
+    return None
+
+
 def _route_reason(walk, reason_slug):
     """信息变更 and 收回/注销 have no guide: they end the flow at their outcome."""
     if reason_slug in (CHANGED, REVOKED):
@@ -99,7 +106,12 @@ def _route_reason(walk, reason_slug):
 # province or a circumstance (异地, 加急) can only be asked once those are known, so
 # they come a second time, after the answers that decide them.
 FLOW = (
-    Ask("cert", questions.certificate_question, fact=lambda catalogue, slug: catalogue.certificate_type(slug)),
+    Ask(
+        "cert",
+        questions.certificate_question,
+        fact=lambda catalogue, slug: catalogue.certificate_type(slug),
+        ends_flow=_route_unsure,
+    ),
     Ask(
         "reason",
         questions.reason_question,

@@ -13,6 +13,8 @@ from guides.models import Precondition
 YES, NO = "yes", "no"
 # Reasons the content has no guide for: they route straight to an outcome.
 CHANGED, REVOKED = "changed", "revoked"
+# Not sure which kind the certificate is: identify it by name in the directory first.
+UNSURE = "unsure"
 NOT_URGENT = "no"
 MAIL, IN_PERSON = "mail", "in-person"
 
@@ -93,7 +95,10 @@ def certificate_question(catalogue):
         title="您要补办哪种证书？",
         summary_label="证书类型",
         kind="radio",
-        options=tuple(Option(c.slug, c.name, c.examples or c.summary) for c in catalogue.certificate_types),
+        options=(
+            *(Option(c.slug, c.name, c.examples or c.summary) for c in catalogue.certificate_types),
+            Option(UNSURE, "不确定 / 我的证书不在这里", "先按证书上的名称在证书目录里查一查它归谁补办，再回来继续。"),
+        ),
         required_message="请选择证书类型。",
     )
 

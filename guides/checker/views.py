@@ -98,6 +98,9 @@ def result(request):
     response = _canonical(request, state, "guides:check_result")
     if response:
         return response
+    if state.outcome.kind == "identify":
+        # The directory finds the certificate by name; its page leads back into the checker.
+        return _noindex(redirect(f"{reverse('guides:directory')}?from=check"))
     catalogue = get_catalogue()
     context = {
         "state": state,

@@ -6,6 +6,7 @@ guides/registry.py.
 
 from guides.models.base import Content, HolidayManager, KeyManager, NaturalKeyManager, Source, StepChannelManager
 from guides.models.calendar import Holiday
+from guides.models.directory import DirectoryEntry
 from guides.models.feedback import PageFeedback, ProblemReport
 from guides.models.items import FAQ, Fee, GuideItem, Material, Notice, Precondition, ProcessingTime, Step, StepChannel
 from guides.models.reference import CertificateType, Region, Situation
@@ -15,6 +16,7 @@ __all__ = [
     "FAQ",
     "CertificateType",
     "Content",
+    "DirectoryEntry",
     "Fee",
     "GuideItem",
     "Holiday",

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from guides.directory.lookup import get_directory
 from guides.models import PageFeedback
 from guides.search.index import GuideDoc, Passage, get_index
 from guides.search.query import MAX_QUERY_CHARS, match_concept, normalize, parse_query, take_region
@@ -101,6 +102,7 @@ class SearchPage:
     results: list = field(default_factory=list)
     truncated: bool = False
     problem: str = ""  # "empty" or "no-words": the query held nothing to search for
+    entry: object = None  # the directory entry the query names (电工证, 驾驶证), if any
 
     @property
     def searched(self):
@@ -162,6 +164,9 @@ def search(raw, index=None):
     if not text.strip():
         outcome.problem = "empty"
         return outcome
+    outcome.entry = get_directory().find(text)
+    if outcome.entry is not None and not outcome.entry.in_scope:
+        return outcome  # not ours: the page says who reissues it, and shows no unrelated guide
     index = index or get_index()
     outcome.region, rest = take_region(text)
     outcome.concepts = parse_query(rest, index.synonyms)
@@ -175,6 +180,9 @@ def search(raw, index=None):
     scored = [r for r in (_score_guide(g, outcome.concepts, weights) for g in index.guides) if r]
     # Stable sort: equal scores keep catalogue order (certificate type, then situation).
     scored.sort(key=lambda r: -r.score)
+    if outcome.entry is not None:
+        # The certificate named in the query decides which guides answer it.
+        scored.sort(key=lambda r: r.guide.cert != outcome.entry.certificate_type.slug)
     outcome.results = _fold_duplicates(scored)[:MAX_RESULTS]
     for result in outcome.results:
         result.hits = result.hits[:PASSAGES_PER_RESULT]

@@ -11,6 +11,7 @@ from guides.caching.guide_cache import cached_guide
 from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, regions_with_items
+from guides.directory.lookup import get_directory
 from guides.registry import GUIDE_ITEM_MODELS
 
 
@@ -57,6 +58,9 @@ class GuideSitemap(Sitemap):
         items_changed = latest_item_change()
         limited = regions_with_items()
         pages = [(reverse("guides:home"), _latest(items_changed, *(c.updated_at for c in catalogue.certificate_types)))]
+        entries = get_directory().entries
+        pages.append((reverse("guides:directory"), _latest(*(e.updated_at for e in entries))))
+        pages += [(entry.get_absolute_url(), entry.updated_at) for entry in entries]
         for cert in catalogue.certificate_types:
             pages.append((cert.get_absolute_url(), _latest(cert.updated_at, items_changed)))
             for situation in catalogue.situations:

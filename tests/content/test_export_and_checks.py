@@ -138,10 +138,10 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
 
     call_command("export_content", output=str(tmp_path), stdout=StringIO())
     files = sorted(tmp_path.glob("*.yaml"))
-    assert [f.stem for f in files] == ["drafts", "guide", "reference", "regions", "synonyms"]
+    assert [f.stem for f in files] == ["directory", "drafts", "guide", "reference", "regions", "synonyms"]
     call_command("flush", interactive=False, verbosity=0)
     assert not Fee.objects.exists()
-    load_order = ["reference", "regions", "guide", "drafts", "synonyms"]
+    load_order = ["reference", "regions", "guide", "drafts", "synonyms", "directory"]
     call_command("load_content", *(str(tmp_path / f"{name}.yaml") for name in load_order), verbosity=0)
 
     after = site_pages()

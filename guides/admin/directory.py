@@ -1,0 +1,28 @@
+"""The certificate directory in admin: names people use, who reissues each, and the source."""
+
+from django.contrib import admin
+
+from guides.admin.common import ReviewAgeFilter, SlugGuardForm
+from guides.admin.content import ContentAdmin
+from guides.models import DirectoryEntry
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(ContentAdmin):
+    form = SlugGuardForm
+    list_display = ["name", "kind", "certificate_type", "reissued_by", "is_published", "reviewed_on"]
+    list_filter = ["kind", "certificate_type", "is_published", ReviewAgeFilter]
+    search_fields = ["name", "aliases", "implemented_by", "reissued_by", "slug"]
+    list_select_related = ["certificate_type", "source"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "aliases", "kind", "certificate_type"]}),
+        (
+            "谁补办、怎么办",
+            {
+                "fields": ["implemented_by", "reissued_by", "how"],
+                "description": "本站不涉及的证件（“本站证书类型”留空），页面只显示这里写的去处，务必有来源。",
+            },
+        ),
+        ("发布与审核", {"fields": ["is_published", "reviewed_on", "source", "order", "slug", "updated_at"]}),
+    ]

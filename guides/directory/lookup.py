@@ -1,0 +1,47 @@
+"""Find a certificate by the name people use for it (cached per content version)."""
+
+from dataclasses import dataclass
+
+from guides.caching import local_cache
+from guides.caching.version import get_content_version
+from guides.models import DirectoryEntry
+from guides.search.query import normalize
+
+
+@dataclass(frozen=True)
+class Directory:
+    entries: tuple
+    # (folded alias, entry), longest first, so "一级建造师" wins over "建造师".
+    aliases: tuple
+
+    def by_kind(self):
+        """Return [(kind label, [entry, …]), …] in the order of DirectoryEntry.Kind."""
+        groups = {}
+        for entry in self.entries:
+            groups.setdefault(entry.kind, []).append(entry)
+        return [(label, groups[value]) for value, label in DirectoryEntry.Kind.choices if value in groups]
+
+    def entry(self, slug):
+        return next((e for e in self.entries if e.slug == slug), None)
+
+    def find(self, text):
+        """Return the entry whose name or alias appears in `text` (the longest such alias), or None."""
+        folded = normalize(text)
+        return next((entry for alias, entry in self.aliases if alias in folded), None)
+
+
+def get_directory(include_drafts=False):
+    key = f"directory:{get_content_version()}:{int(include_drafts)}"
+    return local_cache.get_or_set(key, lambda: _load(include_drafts), timeout=60 * 60 * 24)
+
+
+def _load(include_drafts):
+    qs = DirectoryEntry.objects.select_related("certificate_type", "source")
+    if not include_drafts:
+        qs = qs.filter(is_published=True)
+    entries = tuple(qs)
+    aliases = sorted(
+        ((normalize(alias), entry) for entry in entries for alias in entry.alias_list() if normalize(alias)),
+        key=lambda pair: -len(pair[0]),
+    )
+    return Directory(entries=entries, aliases=tuple(aliases))

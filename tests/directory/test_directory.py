@@ -1,0 +1,123 @@
+"""The certificate directory: find a certificate by the name people use, and who reissues it."""
+
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from guides.models import DirectoryEntry, Source
+from guides.search import ranking
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def driving_licence(content):
+    """A document the site does not cover, as an editor would enter it."""
+    source = Source.objects.create(
+        key="test-traffic-police", title="机动车驾驶证补领", issuer="公安部交通管理局", authority="official"
+    )
+    return DirectoryEntry.objects.create(
+        slug="driving-licence",
+        name="机动车驾驶证",
+        aliases="驾驶证/驾照",
+        kind=DirectoryEntry.Kind.OTHER,
+        reissued_by="公安机关交通管理部门（车管所）",
+        how="驾驶证遗失的，可以通过“交管12123”或到车管所申请补领。",
+        source=source,
+    )
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_directory_lists_the_catalogue_and_the_site_types_by_kind(client, content):
+    page = text(client.get(reverse("guides:directory")))
+    for name in ["注册会计师", "教师资格", "职称证书", "职业技能等级证书"]:
+        assert name in page
+    assert page.index("职业资格（准入类）") < page.index("注册会计师")
+
+
+def test_an_in_scope_entry_leads_to_its_guides_and_the_checker(client, content):
+    page = text(client.get(reverse("guides:directory_entry", args=["certified-public-accountant"])))
+    assert "财政部" in page and "官方转载" in page
+    assert reverse("guides:guide", args=["professional-qualification", "lost"]) in page
+    assert f"{reverse('guides:check_question', args=['reason'])}?cert=professional-qualification" in page
+
+
+def test_an_out_of_scope_entry_says_who_reissues_it_and_offers_no_guide(client, driving_licence):
+    page = text(client.get(driving_licence.get_absolute_url()))
+    assert "本站不涉及机动车驾驶证的补办" in page
+    assert "公安机关交通管理部门（车管所）" in page
+    assert "/guides/" not in page.split('id="main"')[1].split("<footer")[0]
+
+
+def test_an_unknown_entry_is_a_404(client, content):
+    assert client.get(reverse("guides:directory_entry", args=["no-such-thing"])).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_query_naming_an_in_scope_certificate_puts_its_guide_first(content):
+    outcome = ranking.search("注册会计师证丢了怎么办")
+    assert outcome.entry.slug == "certified-public-accountant"
+    first = outcome.results[0].guide
+    assert (first.cert, first.situation) == ("professional-qualification", "lost")
+
+
+def test_a_query_naming_the_title_certificate_by_an_everyday_name_reaches_title_guides(content):
+    outcome = ranking.search("中级职称证书坏了")
+    assert outcome.entry.slug == "professional-title-certificate"
+    assert outcome.results[0].guide.cert == "professional-title"
+
+
+def test_a_query_naming_an_out_of_scope_document_answers_with_its_authority_not_our_guides(client, driving_licence):
+    outcome = ranking.search("驾照丢了怎么补")
+    assert outcome.entry == driving_licence
+    assert outcome.results == []
+    page = text(client.get(reverse("guides:search"), {"q": "驾照丢了怎么补"}))
+    assert "本站不涉及机动车驾驶证的补办" in page and "交管12123" in page
+    assert "找到" not in page  # no unrelated guides
+
+
+def test_a_query_naming_nothing_known_searches_as_before(content):
+    outcome = ranking.search("证书丢了")
+    assert outcome.entry is None
+    assert outcome.results and outcome.results[0].guide.situation == "lost"
+
+
+def test_the_checker_offers_unsure_and_sends_it_to_the_directory_without_javascript(client, content):
+    question = text(client.get(reverse("guides:check_question", args=["cert"])))
+    assert "不确定 / 我的证书不在这里" in question
+    response = client.get(reverse("guides:check_result"), {"cert": "unsure"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{reverse('guides:directory')}?from=check"
+    page = text(client.get(response["Location"]))
+    assert "回到“查一查”继续" in page
+
+
+def test_an_out_of_scope_entry_must_say_who_and_how(content):
+    entry = DirectoryEntry(slug="x", name="某证", kind=DirectoryEntry.Kind.OTHER, is_published=False)
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "how" in error.value.message_dict
+
+
+def test_a_published_entry_needs_a_source(content):
+    entry = DirectoryEntry(slug="y", name="某证", kind=DirectoryEntry.Kind.OTHER, reissued_by="某机关", how="去办。")
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "source" in error.value.message_dict
+
+
+def test_directory_pages_are_in_the_sitemap(client, content):
+    sitemap = text(client.get("/sitemap.xml"))
+    assert reverse("guides:directory") in sitemap
+    assert reverse("guides:directory_entry", args=["certified-public-accountant"]) in sitemap
+
+
+def test_an_editor_entry_shows_at_once(client, driving_licence):
+    assert "机动车驾驶证" in text(client.get(reverse("guides:directory")))
+    driving_licence.is_published = False
+    driving_licence.save()
+    assert "机动车驾驶证" not in text(client.get(reverse("guides:directory")))
