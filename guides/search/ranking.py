@@ -181,8 +181,8 @@ def search(raw, index=None):
     # Stable sort: equal scores keep catalogue order (certificate type, then situation).
     scored.sort(key=lambda r: -r.score)
     if outcome.entry is not None:
-        # The certificate named in the query decides which guides answer it.
-        scored.sort(key=lambda r: r.guide.cert != outcome.entry.certificate_type.slug)
+        # The certificate named in the query decides which guides answer it: its type's only.
+        scored = [r for r in scored if r.guide.cert == outcome.entry.certificate_type.slug] or scored
     outcome.results = _fold_duplicates(scored)[:MAX_RESULTS]
     for result in outcome.results:
         result.hits = result.hits[:PASSAGES_PER_RESULT]

@@ -41,6 +41,10 @@ PAGES = [
     ("search", None, ["/search/?q=证书丢了+外地"], 200),
     ("search-empty", None, ["/search/?q=火星签证"], 200),
     ("feedback", None, ["/feedback/?page=/guides/skill-certificate/lost/&report=1"], 200),
+    ("directory", "guides:directory", [], 200),
+    ("directory-entry", "guides:directory_entry", ["certified-public-accountant"], 200),
+    ("search-named-certificate", None, ["/search/?q=注册会计师证丢了"], 200),
+    ("checker-identify", None, ["/certificates/?from=check"], 200),
 ]
 
 pytestmark = pytest.mark.browser

@@ -63,6 +63,7 @@ def test_a_query_naming_an_in_scope_certificate_puts_its_guide_first(content):
     assert outcome.entry.slug == "certified-public-accountant"
     first = outcome.results[0].guide
     assert (first.cert, first.situation) == ("professional-qualification", "lost")
+    assert {r.guide.cert for r in outcome.results} == {"professional-qualification"}
 
 
 def test_a_query_naming_the_title_certificate_by_an_everyday_name_reaches_title_guides(content):
