@@ -14,17 +14,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def driving_licence(content):
-    """A document the site does not cover, as an editor would enter it."""
-    source = Source.objects.create(
-        key="test-traffic-police", title="机动车驾驶证补领", issuer="公安部交通管理局", authority="official"
-    )
+    """A document the site does not cover, from the real directory."""
+    return DirectoryEntry.objects.get(slug="driving-licence")
+
+
+@pytest.fixture
+def editors_entry(content):
+    """An out-of-scope entry as an editor would add it in admin."""
+    source = Source.objects.create(key="test-issuer", title="某证件补领", issuer="某机关", authority="official")
     return DirectoryEntry.objects.create(
-        slug="driving-licence",
-        name="机动车驾驶证",
-        aliases="驾驶证/驾照",
+        slug="test-document",
+        name="测试用证件",
         kind=DirectoryEntry.Kind.OTHER,
-        reissued_by="公安机关交通管理部门（车管所）",
-        how="驾驶证遗失的，可以通过“交管12123”或到车管所申请补领。",
+        reissued_by="某机关",
+        how="向某机关申请补领。",
         source=source,
     )
 
@@ -50,7 +53,8 @@ def test_an_in_scope_entry_leads_to_its_guides_and_the_checker(client, content):
 def test_an_out_of_scope_entry_says_who_reissues_it_and_offers_no_guide(client, driving_licence):
     page = text(client.get(driving_licence.get_absolute_url()))
     assert "本站不涉及机动车驾驶证的补办" in page
-    assert "公安机关交通管理部门（车管所）" in page
+    assert "公安机关交通管理部门（车辆管理所）" in page
+    assert "第三方资料" in page  # and it says how sure that is
     assert "/guides/" not in page.split('id="main"')[1].split("<footer")[0]
 
 
@@ -77,7 +81,7 @@ def test_a_query_naming_an_out_of_scope_document_answers_with_its_authority_not_
     assert outcome.entry == driving_licence
     assert outcome.results == []
     page = text(client.get(reverse("guides:search"), {"q": "驾照丢了怎么补"}))
-    assert "本站不涉及机动车驾驶证的补办" in page and "交管12123" in page
+    assert "本站不涉及机动车驾驶证的补办" in page and "车辆管理所" in page
     assert "找到" not in page  # no unrelated guides
 
 
@@ -117,8 +121,10 @@ def test_directory_pages_are_in_the_sitemap(client, content):
     assert reverse("guides:directory_entry", args=["certified-public-accountant"]) in sitemap
 
 
-def test_an_editor_entry_shows_at_once(client, driving_licence):
-    assert "机动车驾驶证" in text(client.get(reverse("guides:directory")))
-    driving_licence.is_published = False
-    driving_licence.save()
-    assert "机动车驾驶证" not in text(client.get(reverse("guides:directory")))
+def test_an_editor_entry_shows_at_once_and_a_draft_does_not(client, editors_entry):
+    assert "测试用证件" in text(client.get(reverse("guides:directory")))
+    assert ranking.search("测试用证件丢了").entry == editors_entry
+    editors_entry.is_published = False
+    editors_entry.save()
+    assert "测试用证件" not in text(client.get(reverse("guides:directory")))
+    assert ranking.search("测试用证件丢了").entry is None
