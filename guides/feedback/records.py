@@ -22,6 +22,7 @@ from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.models import PageFeedback, ProblemReport
+from guides.registry import GUIDE_SECTIONS
 from guides.web.security import client_address
 
 MAX_URL_CHARS = 500
@@ -207,13 +208,7 @@ def objects_shown(feedback):
     )
     sections = [
         ("证书类型与情形", [cert, situation, *([region] if region else [])]),
-        ("能否补办", guide.preconditions),
-        ("申请材料", guide.materials),
-        ("办理步骤", guide.steps),
-        ("办理时限", guide.processing_times),
-        ("费用", guide.fees),
-        ("注意事项", guide.notices),
-        ("常见问题", guide.faqs),
+        *((section.label, getattr(guide, section.attribute)) for section in GUIDE_SECTIONS),
     ]
     return [(label, items) for label, items in sections if items]
 
