@@ -16,6 +16,15 @@ STORAGES = {
 }
 if not os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif os.environ.get("PYTEST_XDIST_WORKER"):
+    # Under `pytest -n N` every test empties the cache (tests/conftest.py), and on Redis
+    # that empties the whole database (FLUSHDB), whatever the key prefix: each worker
+    # (gw0, gw1, …) gets a Redis database of its own, 8 + its number, so they cannot
+    # empty each other's. (Database 2 is tests/test_cache_breaker.py's.)
+    from urllib.parse import urlsplit, urlunsplit
+
+    _worker_db = 8 + int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}"))  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 
 # A misspelt template variable fails the test instead of rendering as nothing (as it

@@ -23,7 +23,8 @@ REGIONAL_FEE = (
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
-pytestmark = pytest.mark.browser
+# Fixed ports (tests/test_live_edits.py and tests/browser/test_editor_browser.py share 8404): one xdist worker runs both.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("fixed-ports")]
 
 
 @pytest.fixture
