@@ -20,7 +20,7 @@ elif os.environ.get("PYTEST_XDIST_WORKER"):
     # Under `pytest -n N` every test empties the cache (tests/conftest.py), and on Redis
     # that empties the whole database (FLUSHDB), whatever the key prefix: each worker
     # (gw0, gw1, …) gets a Redis database of its own, 8 + its number, so they cannot
-    # empty each other's. (Database 2 is tests/test_cache_breaker.py's.)
+    # empty each other's. (Database 2 is tests/caching/test_breaker.py's.)
     from urllib.parse import urlsplit, urlunsplit
 
     _worker_db = 8 + int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))

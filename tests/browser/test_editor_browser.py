@@ -23,7 +23,7 @@ REGIONAL_FEE = (
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
-# Fixed ports (tests/test_live_edits.py and tests/browser/test_editor_browser.py share 8404): one xdist worker runs both.
+# Fixed ports (tests/caching/test_live_edits.py and this file share 8404): one xdist worker runs both.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("fixed-ports")]
 
 

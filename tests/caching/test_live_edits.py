@@ -13,7 +13,7 @@ import pytest
 from tests.formscrape import form_data
 from tests.servers import EDITOR, SiteServers, shared_redis_url
 
-# Fixed ports (tests/test_live_edits.py and tests/browser/test_editor_browser.py share 8404): one xdist worker runs both.
+# Fixed ports (this file and tests/browser/test_editor_browser.py share 8404): one xdist worker runs both.
 pytestmark = pytest.mark.xdist_group("fixed-ports")
 
 REDIS_URL = shared_redis_url()
