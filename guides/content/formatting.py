@@ -1,9 +1,13 @@
 """How amounts and item labels read on the site (used by the Jinja templates and search)."""
 
+import functools
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from guides.models import Source
 
 
 def yuan(amount):
@@ -56,13 +60,21 @@ def item_badges(item, guide=None):
     return format_html("{} {}", labels, mark) if mark else labels
 
 
+NO_SOURCE_MARK = mark_safe('<span class="source-mark">无来源</span>')
+
+
 def source_mark(item):
     """A quiet link from an item to its source: the source's authority level, or 无来源."""
     if not item.source_id:
-        return format_html('<span class="source-mark">无来源</span>')
-    return format_html(
-        '<a class="source-mark" href="#source-{}">{}</a>', item.source.key, item.source.get_authority_display()
-    )
+        return NO_SOURCE_MARK
+    return _mark(item.source.key, item.source.authority)
+
+
+@functools.lru_cache(maxsize=256)
+def _mark(key, authority):
+    # The same few sources mark every item of a page: render each mark once per process.
+    label = Source.Authority(authority).label
+    return format_html('<a class="source-mark" href="#source-{}">{}</a>', key, label)
 
 
 def as_yuan(amount):

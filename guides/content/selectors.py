@@ -57,11 +57,14 @@ class Guide:
     notices: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
 
+    # The assembled guide is cached and shared by every request for its page (a content
+    # edit makes a new one), so what the page derives from its items is worked out once.
+
     def items(self):
         """Return every item of the guide, section by section."""
         return [item for section in GUIDE_SECTIONS for item in getattr(self, section.attribute)]
 
-    @property
+    @cached_property
     def last_reviewed(self):
         dates = [item.reviewed_on for item in self.items() if item.reviewed_on]
         return max(dates) if dates else None
@@ -73,7 +76,7 @@ class Guide:
         ]
         return max(dates) if dates else None
 
-    @property
+    @cached_property
     def sources(self):
         seen = {}
         request = self.request
@@ -83,12 +86,12 @@ class Guide:
                 seen[item.source_id] = item.source
         return sorted(seen.values(), key=lambda s: (s.kind != "policy", s.title))
 
-    @property
+    @cached_property
     def third_party_only(self):
         """Tell whether no item of this guide rests on an official text (original or repost)."""
         return not any(rests_on_official_text(item) for item in self.items())
 
-    @property
+    @cached_property
     def has_own_region_items(self):
         """Tell whether this province page shows items of the province's own (else it is the national text)."""
         return any(getattr(item, "region_limited", False) for item in self.items())
@@ -98,21 +101,21 @@ class Guide:
         """Tell whether this guide's items rest on sources of more than one authority level (or none)."""
         return len({item.source.authority if item.source_id else None for item in self.items()}) > 1
 
-    @property
+    @cached_property
     def third_party_sources(self):
         """Return the third-party sources this guide's items rest on (not those of its region or type)."""
         seen = {item.source_id: item.source for item in self.items() if item.source_id}
         return [source for source in seen.values() if source.authority == Source.Authority.THIRD_PARTY]
 
-    @property
+    @cached_property
     def warnings(self):
         return [n for n in self.notices if n.kind == Notice.Kind.WARNING]
 
-    @property
+    @cached_property
     def tips(self):
         return [n for n in self.notices if n.kind != Notice.Kind.WARNING]
 
-    @property
+    @cached_property
     def has_drafts(self):
         return any(not item.is_published for item in self.items())
 
