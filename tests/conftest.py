@@ -87,6 +87,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
     _session.content_tables = tuple(changed)
     _session.blocker = django_db_blocker
+    yield
+    _session.blocker = None  # the test database is about to go: nothing to reload into
 
 
 def _uses_db(request):
@@ -117,8 +119,9 @@ def pytest_runtest_teardown(item, nextitem):
         return (yield)
     finally:
         # pytest-django has flushed the database after a transactional test: load the
-        # content again, committed, for the tests that follow.
-        if _session.blocker is not None and _is_transactional(item):
+        # content again, committed, for the tests that follow (if any: after the last
+        # test the session's teardown has already dropped the test database).
+        if nextitem is not None and _session.blocker is not None and _is_transactional(item):
             with _session.blocker.unblock():
                 if not _content_present():
                     _load_content()
