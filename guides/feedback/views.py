@@ -15,13 +15,16 @@ from guides.feedback.forms import FeedbackForm
 @require_http_methods(["GET", "POST"])
 def feedback_page(request):
     """The small page with the CSRF-protected feedback form (the cached guide page links here)."""
+    # "页面有误？" (?report=1) stays the page's heading when a submission comes back with an error.
+    reporting = "report" in request.GET
+    action = reverse("guides:feedback") + ("?report=1" if reporting else "")
     if request.method == "POST":
         wait = feedback.over_rate_limit(request)
         if wait:
             response = render(request, "guides/feedback/limited.html", {"minutes": -(-wait // 60)}, status=429)
             response["Retry-After"] = str(wait)
             return response
-        form = FeedbackForm(request.POST, action=reverse("guides:feedback"))
+        form = FeedbackForm(request.POST, action=action)
         if form.is_valid():
             data = form.cleaned_data
             page = data["page"]
@@ -31,7 +34,7 @@ def feedback_page(request):
             thanks = {"page": page.url, "helpful": data["helpful"], "reported": "1" if data["problem"] else ""}
             return redirect(f"{reverse('guides:feedback_thanks')}?{urlencode(thanks)}")
         page = feedback.page_for(request.POST.get("page", ""))
-        return render(request, "guides/feedback/form.html", {"form": form, "page": page})
+        return render(request, "guides/feedback/form.html", {"form": form, "page": page, "reporting": reporting})
 
     page = feedback.page_for(request.GET.get("page", ""))
     if page is None:
@@ -39,12 +42,12 @@ def feedback_page(request):
     helpful = request.GET.get("helpful")
     form = FeedbackForm(
         initial={"page": page.url, "helpful": helpful if helpful in {"yes", "no"} else None},
-        action=reverse("guides:feedback"),
+        action=action,
     )
     return render(
         request,
         "guides/feedback/form.html",
-        {"form": form, "page": page, "reporting": "report" in request.GET, "chosen": helpful},
+        {"form": form, "page": page, "reporting": reporting, "chosen": helpful},
     )
 
 

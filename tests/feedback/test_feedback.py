@@ -347,3 +347,15 @@ def test_checker_outcome_offers_feedback_for_that_outcome(content, client):
     assert "这个页面有帮助吗？" in html
     assert "页面有误？请告诉我们" in html
     assert quote("/check/result/", safe="") in html or 'value="/check/result/' in html
+
+
+def test_a_report_sent_back_with_an_error_keeps_its_heading(client, content, guide_url):
+    """Someone who came by "页面有误？" and typed too little still sees that page, not a generic one."""
+    form = client.get(reverse("guides:feedback"), {"page": guide_url, "report": "1"})
+    assert "页面有误？请告诉我们" in form.text
+    action = form.text.split('class="feedback-form"')[0].rsplit("<form", 1)[1]
+    assert "report=1" in action
+    response = client.post(f"{reverse('guides:feedback')}?report=1", {"page": guide_url, "problem": "错"})
+    assert response.status_code == HTTPStatus.OK
+    assert "请多写几个字" in response.text
+    assert "页面有误？请告诉我们" in response.text
