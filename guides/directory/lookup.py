@@ -25,9 +25,29 @@ class Directory:
         return next((e for e in self.entries if e.slug == slug), None)
 
     def find(self, text):
-        """Return the entry whose name or alias appears in `text` (the longest such alias), or None."""
+        """Return the entry whose name or alias appears in `text` (the longest such alias), or None.
+
+        Failing that, a name of four or more characters typed with one character wrong
+        (注册会记师) or missing (注册计师) still finds its entry.
+        """
         folded = normalize(text)
-        return next((entry for alias, entry in self.aliases if alias in folded), None)
+        exact = next((entry for alias, entry in self.aliases if alias in folded), None)
+        if exact is not None:
+            return exact
+        return next((entry for alias, entry in self.aliases if len(alias) >= 4 and _near(alias, folded)), None)
+
+
+def _near(alias, text):
+    """Tell whether `text` holds `alias` with one character substituted or left out."""
+    n = len(alias)
+    for start in range(len(text) - n + 2):
+        window = text[start : start + n]
+        if len(window) == n and sum(a != b for a, b in zip(alias, window, strict=True)) == 1:
+            return True
+        shorter = text[start : start + n - 1]
+        if len(shorter) == n - 1 and any(alias[:i] + alias[i + 1 :] == shorter for i in range(n)):
+            return True
+    return False
 
 
 def get_directory(include_drafts=False):

@@ -128,3 +128,13 @@ def test_an_editor_entry_shows_at_once_and_a_draft_does_not(client, editors_entr
     editors_entry.save()
     assert "测试用证件" not in text(client.get(reverse("guides:directory")))
     assert ranking.search("测试用证件丢了").entry is None
+
+
+@pytest.mark.parametrize("query", ["注册会记师证书丢了", "注册计师证丢了", "注测会计师"])
+def test_a_certificate_name_with_one_typo_still_finds_its_entry(content, query):
+    assert ranking.search(query).entry.slug == "certified-public-accountant"
+
+
+def test_a_short_name_is_not_guessed_from_a_typo(content):
+    # Three characters with one wrong would match too much: 驾驶正 is not a guess at 驾驶证.
+    assert ranking.search("驾驶正").entry is None
