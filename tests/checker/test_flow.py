@@ -48,6 +48,8 @@ def full_answers(**overrides):
         "date": today().isoformat(),
     }
     answers.update(overrides)
+    if answers["cert"] == "professional-title" and "still-valid" not in overrides:
+        del answers["still-valid"]  # 职称证书没有有效期，不问
     return {k: v for k, v in answers.items() if v is not None}
 
 
@@ -110,7 +112,7 @@ def test_same_province_is_not_cross_province(client, content):
         ({"reason": "revoked"}, "被收回或注销的证书不能补办"),
         ({"not-deliberately-destroyed": "no"}, "您的证书不能补办"),
         ({"identity-unchanged": "no"}, "请先办理证书信息变更"),
-        ({"still-valid": "no"}, "请先办理证书续期"),
+        ({"cert": "skill-certificate", "still-valid": "no"}, "请先办理证书续期"),
         ({"cert": "professional-qualification", "paper-certificate-needed": "no"}, "您可以直接下载电子证书"),
     ],
 )
@@ -199,7 +201,7 @@ def test_questions_come_from_the_content(client, content):
     response = client.get(question_url("issued-in", **full_answers()), follow=True)
     page = text(response)
     assert precondition.question in page
-    assert "第 6 题" in page  # after cert, reason and the three existing preconditions
+    assert "第 5 题" in page  # after cert, reason and the two preconditions a 职称 holder is asked
     response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
     assert "<h1>请先联系发证机关</h1>" in text(response)
 
@@ -432,7 +434,7 @@ def test_back_link_goes_to_the_previous_question_even_when_changing_an_answer(cl
     page = client.get(question_url("living-in", **full_answers())).content.decode()
     back = re.search(r'<a class="back-link no-print" href="([^"]+)"', page).group(1)
     assert urlsplit(back).path == reverse("guides:check_question", args=["issued-in"])
-    assert "第 7 题" in page
+    assert "第 6 题" in page  # cert, reason, two preconditions (职称: no validity question), issued-in
 
 
 def test_a_province_limited_precondition_is_asked_once_the_province_is_known(client, content):

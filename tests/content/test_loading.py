@@ -25,7 +25,7 @@ def test_loading_twice_leaves_the_same_rows(content):
 def test_fixtures_hold_the_article_structure(content):
     assert Region.objects.count() == 31
     assert CertificateType.objects.count() >= 3
-    assert Precondition.objects.filter(is_published=True, certificate_types__isnull=True).count() == 3
+    assert Precondition.objects.filter(is_published=True, certificate_types__isnull=True).count() == 2
     assert (
         Material.objects.filter(
             key__in=["id-card", "loss-notice", "photo", "employment-proof", "application-form"]
