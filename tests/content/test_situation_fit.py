@@ -70,3 +70,41 @@ def test_a_professional_title_holder_is_never_sent_to_renew(client, content):
     catalogue = get_catalogue()
     title = catalogue.certificate_type("professional-title")
     assert "续期" not in title.validity_notes
+
+
+# ── 技能 and 职称 pages carry no 专技-only text ─────────────────────────────
+
+PROFESSIONAL_QUALIFICATION_ONLY = ("职业资格证补办", "注册会计师", "中国人事考试网", "国家人事考试网")
+
+
+def item_text(item):
+    """Return every sentence an item shows (its text fields and, for a step, its channels')."""
+    parts = [getattr(item, f.attname) for f in item._meta.concrete_fields]
+    if hasattr(item, "channels"):
+        parts += [f"{c.label} {c.description} {c.produces}" for c in item.channels.all()]
+    return " ".join(str(p) for p in parts if isinstance(p, str))
+
+
+@pytest.mark.parametrize("cert", ["skill-certificate", "professional-title"])
+@pytest.mark.parametrize("situation", ["lost", "damaged", "cross-province", "urgent"])
+@pytest.mark.parametrize("region", [None, "guangdong", "shanghai"])
+def test_skill_and_title_pages_carry_no_professional_qualification_text(client, content, cert, situation, region):
+    shown = guide(client, cert, situation, region)
+    found = {
+        (item.key, phrase)
+        for item in shown.items()
+        for phrase in PROFESSIONAL_QUALIFICATION_ONLY
+        if phrase in item_text(item)
+    }
+    assert not found
+    # what the 专技 text says in general is still there, in general words
+    assert {step.title for step in shown.steps} >= {"准备替代性证明材料", "提交申请并等待审核"}
+    assert any("证书补办+姓名+联系方式" in item_text(step) for step in shown.steps)
+    assert any(faq.question == "电子证书能否替代纸质版进行补办？" for faq in shown.faqs)
+
+
+@pytest.mark.parametrize("situation", ["lost", "cross-province"])
+def test_professional_qualification_pages_keep_the_article_wording(client, content, situation):
+    text = " ".join(item_text(item) for item in guide(client, "professional-qualification", situation).items())
+    for phrase in PROFESSIONAL_QUALIFICATION_ONLY:
+        assert phrase in text
