@@ -108,3 +108,47 @@ def test_professional_qualification_pages_keep_the_article_wording(client, conte
     text = " ".join(item_text(item) for item in guide(client, "professional-qualification", situation).items())
     for phrase in PROFESSIONAL_QUALIFICATION_ONLY:
         assert phrase in text
+
+
+# ── 损毁 pages have their own wording; nothing there is about a lost certificate ──
+
+LOST_ONLY = ("丢失", "挂失", "登报", "遗失声明")
+
+
+@pytest.mark.parametrize("cert", TYPES)
+@pytest.mark.parametrize("region", [None, "guangdong"])
+def test_a_damaged_page_says_nothing_that_holds_only_for_a_lost_certificate(client, content, cert, region):
+    shown = guide(client, cert, "damaged", region)
+    found = {(item.key, phrase) for item in shown.items() for phrase in LOST_ONLY if phrase in item_text(item)}
+    assert not found
+    assert "申请表" in {m.name for m in shown.materials}
+    # what happens to the damaged original: the source does not say, so the page says to ask
+    assert any("损毁的原证书" in item_text(notice) for notice in shown.notices)
+
+
+def test_a_damaged_checker_outcome_says_nothing_about_reporting_a_loss(client, content):
+    answers = {
+        "cert": "skill-certificate",
+        "reason": "damaged",
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "issued-in": "110000",
+        "living-in": "110000",
+        "urgent": "no",
+        "delivery": "in-person",
+        "date": today().isoformat(),
+    }
+    response = checker(client, **answers)
+    assert response.context["state"].outcome.kind == "guide"
+    page = response.content.decode()
+    assert not [phrase for phrase in LOST_ONLY if phrase in page]
+    assert "损毁的原证书" in page
+
+
+def test_a_page_without_a_reason_shows_both_application_forms_labelled(client, content):
+    response = client.get(reverse("guides:guide", args=["skill-certificate", "cross-province"]))
+    html = response.content.decode()
+    forms = [m for m in response.context["guide"].materials if m.name == "申请表"]
+    assert sorted(r.slug for m in forms for r in m.only_for_reasons) == ["damaged", "lost"]
+    assert "丢失经过" in html and "仅损毁时需要" in html
