@@ -306,7 +306,16 @@ class ProcessingTimeAdmin(GuideItemAdmin):
         "is_published",
     ]
     search_fields = ["label", "note", "statutory_limit", *ITEM_SEARCH]
-    main_fields = ["label", "min_days", "max_days", "complex_max_days", "urgent_max_days", "statutory_limit", "note"]
+    main_fields = [
+        "label",
+        "min_days",
+        "max_days",
+        "complex_max_days",
+        "complex_unit",
+        "urgent_max_days",
+        "statutory_limit",
+        "note",
+    ]
 
 
 @admin.register(Fee)

@@ -7,7 +7,7 @@ from guides.caching.guide_cache import cached_guide, cached_items
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
 from guides.content.selectors import GuideRequest
-from guides.models import Precondition
+from guides.models import Precondition, ProcessingTime
 
 CROSS_PROVINCE = "cross-province"
 URGENT = "urgent"
@@ -149,13 +149,14 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
             )
         )
         if item.complex_max_days:
-            dates.append(
-                DateRange(
-                    f"复杂情况（最长 {item.complex_max_days} 个工作日）",
-                    calendar.add_workdays(start, item.max_days),
-                    calendar.add_workdays(start, item.complex_max_days),
-                )
-            )
+            earliest = calendar.add_workdays(start, item.max_days)
+            if item.complex_unit == ProcessingTime.DayUnit.CALENDAR:
+                latest = calendar.add_calendar_days(start, item.complex_max_days)
+                if latest.end < earliest.end:  # a long holiday can stretch the usual maximum past it
+                    latest = earliest
+            else:
+                latest = calendar.add_workdays(start, item.complex_max_days)
+            dates.append(DateRange(f"复杂情况（最长 {item.complex_duration}）", earliest, latest))
         if facts.is_urgent and item.urgent_max_days:
             dates.append(
                 DateRange(

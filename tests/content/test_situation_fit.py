@@ -152,3 +152,60 @@ def test_a_page_without_a_reason_shows_both_application_forms_labelled(client, c
     forms = [m for m in response.context["guide"].materials if m.name == "申请表"]
     assert sorted(r.slug for m in forms for r in m.only_for_reasons) == ["damaged", "lost"]
     assert "丢失经过" in html and "仅损毁时需要" in html
+
+
+# ── the complex case in the source's unit: 30 天 are calendar days ────────────
+
+
+def test_the_complex_case_is_shown_in_its_own_unit_on_the_guide_page_and_in_search(client, content):
+    from guides.search.index import get_index
+
+    html = client.get(reverse("guides:guide", args=["professional-title", "lost"])).content.decode()
+    assert "复杂情况可能延长至 30 天（自然日）" in html
+    texts = [p.text for doc in get_index().guides for p in doc.passages if p.section == "time"]
+    assert texts and all("复杂情况最长 30 天（自然日）" in t for t in texts)
+
+
+def test_the_checker_counts_the_complex_case_in_calendar_days(client, content, frozen_today):
+    answers = {
+        "cert": "skill-certificate",
+        "reason": "lost",
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "issued-in": "110000",
+        "living-in": "110000",
+        "urgent": "no",
+        "delivery": "in-person",
+        "date": "2026-12-21",
+    }
+    page = checker(client, **answers).content.decode()
+    assert "复杂情况（最长 30 天（自然日））" in page
+    # 30 calendar days after Mon 21 Dec 2026; 30 working days would end in February
+    assert "2027年1月20日" in page
+    assert "30 个工作日" not in page
+
+
+def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(content):
+    from datetime import date
+
+    from guides.checker.outcomes import Facts, personal_guide
+    from guides.checker.workdays import WorkCalendar
+    from guides.models import ProcessingTime
+
+    ProcessingTime.objects.filter(key="review-period").update(complex_unit=ProcessingTime.DayUnit.WORKDAY)
+    catalogue = get_catalogue()
+    beijing = catalogue.region_by_code("110000")
+    facts = Facts(
+        catalogue.certificate_type("skill-certificate"),
+        catalogue.situation("lost"),
+        beijing,
+        beijing,
+        "no",
+        "in-person",
+        date(2026, 11, 2),
+    )
+    calendar = WorkCalendar()
+    complex_range = personal_guide(facts, catalogue, calendar).dates[1]
+    assert complex_range.label == "复杂情况（最长 30 个工作日）"
+    assert complex_range.latest.end == calendar.add_workdays(date(2026, 11, 2), 30).end
