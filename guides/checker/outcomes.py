@@ -39,6 +39,7 @@ class Facts:
     delivery: str
     submit_on: date
     confirmed: frozenset = frozenset()  # keys of the preconditions answered "yes"
+    declined_advice: frozenset = frozenset()  # keys of the advice (Precondition.is_advice) answered "no"
 
     @property
     def cross_province(self):
@@ -120,7 +121,13 @@ class PersonalGuide:
     @property
     def unconfirmed(self):
         """Preconditions in the guide that were not asked (e.g. in effect only from the submission date)."""
-        return [p for p in self.guide.preconditions if p.key not in self.facts.confirmed]
+        answered = self.facts.confirmed | self.facts.declined_advice
+        return [p for p in self.guide.preconditions if p.key not in answered]
+
+    @property
+    def advice(self):
+        """The advice the reader answered "no" to and the guide still gives (an official rule may have replaced it)."""
+        return [p for p in self.guide.preconditions if p.key in self.facts.declined_advice]
 
 
 def situations_for(catalogue, reason, cross_province, urgent):

@@ -103,6 +103,12 @@ class Precondition(GuideItem):
     )
     if_not = models.CharField("不满足时", max_length=20, choices=IfNot.choices)
     if_not_advice = models.TextField("不满足时怎么办", help_text="告诉用户不满足这个条件时下一步做什么。")
+    is_advice = models.BooleanField(
+        "只是建议",
+        default=False,
+        help_text="勾选：这一条是来源资料的建议，不是补办的条件。页面上列为“建议”；自助核对中回答“否”时不会停下，"
+        "而是照常给出办理指南，并在结果里显示“不满足时怎么办”的内容。发证机关的规定不要勾选。",
+    )
     history = HistoricalRecords(m2m_fields=["certificate_types", "situations", "regions"])
 
     class Meta(GuideItem.Meta):

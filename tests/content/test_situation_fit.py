@@ -209,3 +209,19 @@ def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(c
     complex_range = personal_guide(facts, catalogue, calendar).dates[1]
     assert complex_range.label == "复杂情况（最长 30 个工作日）"
     assert complex_range.latest.end == calendar.add_workdays(date(2026, 11, 2), 30).end
+
+
+# ── speculation and advice are marked as such ────────────────────────────────
+
+
+def test_the_article_forecast_is_marked_as_its_opinion(client, content):
+    faqs = guide(client, "professional-qualification", "lost").faqs
+    answer = next(f.answer for f in faqs if "区块链" in f.answer)
+    assert "来源文章的展望，不是现行规定" in answer
+
+
+def test_the_paper_certificate_advice_is_shown_as_advice_not_as_a_condition(client, content):
+    html = client.get(reverse("guides:guide", args=["professional-qualification", "damaged"])).content.decode()
+    conditions, advice = html.split("另有建议（不是补办条件）")
+    assert "电子证书不能满足您的需要" not in conditions.split('id="conditions"')[1]
+    assert "建议：电子证书不能满足您的需要" in advice.split("</section>")[0]
