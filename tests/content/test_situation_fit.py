@@ -225,3 +225,43 @@ def test_the_paper_certificate_advice_is_shown_as_advice_not_as_a_condition(clie
     conditions, advice = html.split("另有建议（不是补办条件）")
     assert "电子证书不能满足您的需要" not in conditions.split('id="conditions"')[1]
     assert "建议：电子证书不能满足您的需要" in advice.split("</section>")[0]
+
+
+# ── 异地: which step happens where ──────────────────────────────────────────
+
+WHERE_EACH_STEP = "异地补办：哪一步在哪里办"
+
+
+def cross_province_answers(reason):
+    answers = {
+        "cert": "skill-certificate",
+        "reason": reason,
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "issued-in": "110000",
+        "living-in": "440000",
+        "urgent": "no",
+        "delivery": "in-person",
+        "date": today().isoformat(),
+    }
+    return answers
+
+
+@pytest.mark.parametrize("cert", TYPES)
+def test_a_cross_province_page_says_which_step_happens_where(client, content, cert):
+    shown = guide(client, cert, "cross-province")
+    notice = next(n for n in shown.notices if n.title == WHERE_EACH_STEP)
+    assert "向现居住地市级人社部门提出" in notice.body
+    assert "当初领证的人才服务中心/人社局专窗" in notice.body
+    assert [r.slug for r in notice.only_for_reasons] == ["lost"]  # 挂失 is for a lost certificate only
+    assert WHERE_EACH_STEP not in {n.title for n in guide(client, cert, "lost").notices}
+
+
+def test_the_checker_says_where_each_step_happens_only_to_a_cross_province_loss(client, content):
+    lost = checker(client, **cross_province_answers("lost")).content.decode()
+    assert WHERE_EACH_STEP in lost
+    damaged = checker(client, **cross_province_answers("damaged")).content.decode()
+    assert WHERE_EACH_STEP not in damaged
+    at_home = checker(client, **{**cross_province_answers("lost"), "living-in": "110000"}).content.decode()
+    assert WHERE_EACH_STEP not in at_home
