@@ -265,3 +265,128 @@ def test_the_checker_says_where_each_step_happens_only_to_a_cross_province_loss(
     assert WHERE_EACH_STEP not in damaged
     at_home = checker(client, **{**cross_province_answers("lost"), "living-in": "110000"}).content.decode()
     assert WHERE_EACH_STEP not in at_home
+
+
+# ── every page and every outcome: no item limited to another type, situation or region ──
+
+
+def item_limits():
+    """Return {(model, key): (type slugs, reason slugs, circumstance slugs, region slugs, replaced key)}, read once."""
+    from guides.registry import GUIDE_ITEM_MODELS
+
+    limits = {}
+    for model in GUIDE_ITEM_MODELS:
+        for item in model.objects.prefetch_related("certificate_types", "situations", "regions").select_related(
+            "replaces"
+        ):
+            limits[model, item.key] = (
+                {c.slug for c in item.certificate_types.all()},
+                {s.slug for s in item.situations.all() if s.is_reason},
+                {s.slug for s in item.situations.all() if not s.is_reason},
+                {r.slug for r in item.regions.all()},
+                item.replaces.key if item.replaces_id else None,
+            )
+    return limits
+
+
+def misfits(items, limits, cert, reason, circumstances, region):
+    """Return what is wrong with showing `items` to a reader of `cert`, `reason` (None: a page for both), ….
+
+    An item may show only when each of its limits holds for the reader. A page with no
+    reason shows reason-limited items, labelled with exactly those reasons. An item
+    another shown item replaces must not show.
+    """
+    problems = []
+    shown = {(type(item), item.key) for item in items}
+    for item in items:
+        types, reasons, item_circumstances, regions, replaced = limits[type(item), item.key]
+        where = f"{type(item).__name__} {item.key}"
+        if types and cert not in types:
+            problems.append(f"{where}: limited to types {sorted(types)}")
+        if reason and reasons and reason not in reasons:
+            problems.append(f"{where}: limited to reasons {sorted(reasons)}")
+        if not reason and reasons and len(reasons) < 2:
+            labelled = {r.slug for r in getattr(item, "only_for_reasons", [])}
+            if labelled != reasons:
+                problems.append(f"{where}: limited to {sorted(reasons)} but labelled {sorted(labelled)}")
+        if item_circumstances and not item_circumstances & circumstances:
+            problems.append(f"{where}: limited to circumstances {sorted(item_circumstances)}")
+        if regions and region not in regions:
+            problems.append(f"{where}: limited to regions {sorted(regions)}")
+        if replaced and (type(item), replaced) in shown:
+            problems.append(f"{where}: shown with {replaced}, which it replaces")
+    return problems
+
+
+def test_every_guide_page_shows_only_items_that_fit_it(client, content):
+    from guides.models import CertificateType, Region, Situation
+
+    limits = item_limits()
+    pages = items = 0
+    problems = []
+    for cert in CertificateType.objects.all():
+        for situation in Situation.objects.all():
+            reason = situation.slug if situation.is_reason else None
+            circumstances = set() if situation.is_reason else {situation.slug}
+            for region in [None, *Region.objects.all()]:
+                shown = guide(client, cert.slug, situation.slug, region.slug if region else None).items()
+                problems += [
+                    f"{cert.slug}/{situation.slug}/{region.slug if region else '-'}: {p}"
+                    for p in misfits(shown, limits, cert.slug, reason, circumstances, region.slug if region else None)
+                ]
+                pages += 1
+                items += len(shown)
+    print(f"\nguide pages walked: {pages}, items checked: {items}")
+    assert pages == 3 * 4 * 32
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_every_checker_outcome_shows_only_items_that_fit_the_answers(client, content):
+    from tests.checker.test_flow import all_paths
+
+    catalogue = get_catalogue()
+    regions = {r.code: r.slug for r in catalogue.regions}
+    limits = item_limits()
+    outcomes = guides_seen = 0
+    problems = []
+    for answers, expected in all_paths(catalogue):
+        response = checker(client, **answers)
+        assert response.status_code == HTTPStatus.OK, answers
+        assert response.context["state"].outcome.kind == expected, answers
+        outcomes += 1
+        region = regions[answers["living-in"]]
+        circumstances = set()
+        if answers["issued-in"] != answers["living-in"]:
+            circumstances.add("cross-province")
+        if answers["urgent"] != "no":
+            circumstances.add("urgent")
+        personal = response.context.get("personal")
+        if personal is not None:
+            guides_seen += 1
+            shown = personal.guide.items() + personal.advice
+        else:
+            precondition = response.context["outcome"].precondition
+            shown = [precondition] if precondition else []
+            if answers["reason"] not in {"lost", "damaged"}:
+                continue  # 信息变更 / 收回: the advice of any reason's precondition will do
+        problems += [
+            f"{answers}: {p}" for p in misfits(shown, limits, answers["cert"], answers["reason"], circumstances, region)
+        ]
+    print(f"\nchecker outcomes walked: {outcomes} ({guides_seen} personal guides)")
+    assert guides_seen and outcomes > guides_seen
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_walk_flags_an_item_shown_where_its_limits_do_not_hold(content):
+    from guides.models import CertificateType, Notice, Region, Situation
+
+    notice = Notice.objects.create(key="fit-probe", title="只在上海加急的职称提示", body="……")
+    notice.certificate_types.set([CertificateType.objects.get(slug="professional-title")])
+    notice.situations.set(Situation.objects.filter(slug__in=["damaged", "urgent"]))
+    notice.regions.set([Region.objects.get(slug="shanghai")])
+    limits = item_limits()
+    wrong = misfits([notice], limits, "professional-qualification", "lost", {"cross-province"}, None)
+    assert len(wrong) == 4  # type, reason, circumstance and region
+    unlabelled = misfits([notice], limits, "professional-title", None, {"urgent"}, "shanghai")
+    assert wrong and unlabelled == ["Notice fit-probe: limited to ['damaged'] but labelled []"]
+    assert not misfits([notice], limits, "professional-title", "damaged", {"urgent"}, "shanghai")
