@@ -390,3 +390,12 @@ def test_the_walk_flags_an_item_shown_where_its_limits_do_not_hold(content):
     unlabelled = misfits([notice], limits, "professional-title", None, {"urgent"}, "shanghai")
     assert wrong and unlabelled == ["Notice fit-probe: limited to ['damaged'] but labelled []"]
     assert not misfits([notice], limits, "professional-title", "damaged", {"urgent"}, "shanghai")
+
+
+@pytest.mark.parametrize("cert", ["skill-certificate", "professional-title"])
+def test_skill_and_title_cross_province_pages_do_not_cite_the_professional_qualification_rules(client, content, cert):
+    response = client.get(reverse("guides:guide", args=[cert, "cross-province"]))
+    assert "专业技术人员职业资格证书管理办法" not in response.content.decode()
+    assert "现居住地市级人社部门" in response.content.decode()
+    pq = client.get(reverse("guides:guide", args=["professional-qualification", "cross-province"]))
+    assert "根据《专业技术人员职业资格证书管理办法》，现支持全国通办服务" in pq.content.decode()
