@@ -230,10 +230,10 @@ class RegionAdmin(ReferenceAdmin):
 
 @admin.register(Precondition)
 class PreconditionAdmin(GuideItemAdmin):
-    list_display = ["statement", "applies_to", "if_not", "is_published", "reviewed_on", "order"]
-    list_filter = ["if_not", *ITEM_FILTERS]
+    list_display = ["statement", "applies_to", "if_not", "is_advice", "is_published", "reviewed_on", "order"]
+    list_filter = ["if_not", "is_advice", *ITEM_FILTERS]
     search_fields = ["statement", "detail", "question", "if_not_advice", *ITEM_SEARCH]
-    main_fields = ["statement", "detail", "question", "if_not", "if_not_advice"]
+    main_fields = ["statement", "detail", "question", "if_not", "if_not_advice", "is_advice"]
 
 
 @admin.register(Material)
