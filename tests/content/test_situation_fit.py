@@ -224,7 +224,7 @@ def test_the_paper_certificate_advice_is_shown_as_advice_not_as_a_condition(clie
     html = client.get(reverse("guides:guide", args=["professional-qualification", "damaged"])).content.decode()
     conditions, advice = html.split("另有建议（不是补办条件）")
     assert "电子证书不能满足您的需要" not in conditions.split('id="conditions"')[1]
-    assert "建议：电子证书不能满足您的需要" in advice.split("</section>")[0]
+    assert "电子证书不能满足您的需要" in advice.split("</section>")[0]
 
 
 # ── 异地: which step happens where ──────────────────────────────────────────
