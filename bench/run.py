@@ -168,7 +168,7 @@ def checker_path():
     """
     default = (
         "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes"
-        "&identity-unchanged=yes&still-valid=yes&issued-in=110000&living-in=440000"
+        "&identity-unchanged=yes&issued-in=110000&living-in=440000"
         f"&urgent=title-review&delivery=mail&date={datetime.date.today():%Y-%m-%d}"
     )
     return os.environ.get("BENCH_CHECKER_PATH") or default

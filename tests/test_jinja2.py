@@ -103,7 +103,7 @@ LEAKS = re.compile(r"bound method|object at 0x|\{\{|\{%|Undefined")
         reverse("guides:check_question", args=["cert"]) + "?asked=cert",
         reverse("guides:check_result")
         + "?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
-        "&still-valid=yes&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail&date=2026-12-21",
+        "&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail&date=2026-12-21",
         reverse("guides:check_result") + "?cert=professional-title&reason=changed",
         "/no-such-page/",
     ],

@@ -230,10 +230,10 @@ class RegionAdmin(ReferenceAdmin):
 
 @admin.register(Precondition)
 class PreconditionAdmin(GuideItemAdmin):
-    list_display = ["statement", "applies_to", "if_not", "is_published", "reviewed_on", "order"]
-    list_filter = ["if_not", *ITEM_FILTERS]
+    list_display = ["statement", "applies_to", "if_not", "is_advice", "is_published", "reviewed_on", "order"]
+    list_filter = ["if_not", "is_advice", *ITEM_FILTERS]
     search_fields = ["statement", "detail", "question", "if_not_advice", *ITEM_SEARCH]
-    main_fields = ["statement", "detail", "question", "if_not", "if_not_advice"]
+    main_fields = ["statement", "detail", "question", "if_not", "if_not_advice", "is_advice"]
 
 
 @admin.register(Material)
@@ -306,7 +306,16 @@ class ProcessingTimeAdmin(GuideItemAdmin):
         "is_published",
     ]
     search_fields = ["label", "note", "statutory_limit", *ITEM_SEARCH]
-    main_fields = ["label", "min_days", "max_days", "complex_max_days", "urgent_max_days", "statutory_limit", "note"]
+    main_fields = [
+        "label",
+        "min_days",
+        "max_days",
+        "complex_max_days",
+        "complex_unit",
+        "urgent_max_days",
+        "statutory_limit",
+        "note",
+    ]
 
 
 @admin.register(Fee)

@@ -83,7 +83,10 @@ class AskPreconditions:
 
     def run(self, walk):
         for precondition in cached_items(Precondition, walk.guide_request()):
-            if precondition.key not in walk.used and walk.ask(questions.yes_no_question(precondition)) == NO:
+            if precondition.key in walk.used:
+                continue
+            # A "no" to advice (建议) is the reader's choice, not a reason to stop: the outcome shows the advice.
+            if walk.ask(questions.yes_no_question(precondition)) == NO and not precondition.is_advice:
                 return precondition_outcome(precondition)
         return None
 
@@ -287,9 +290,19 @@ def run_checker(params, catalogue, today, include_drafts=False):
         }
         return state
     f = walk.facts
-    confirmed = frozenset(a.question.slug for a in state.answers if a.question.precondition)
+    answered = [a for a in state.answers if a.question.precondition]
+    confirmed = frozenset(a.question.slug for a in answered if a.value != NO)
+    declined_advice = frozenset(a.question.slug for a in answered if a.value == NO)
     state.facts = Facts(
-        f["cert"], f["reason"], f["issued-in"], f["living-in"], f["urgent"], f["delivery"], f["date"], confirmed
+        f["cert"],
+        f["reason"],
+        f["issued-in"],
+        f["living-in"],
+        f["urgent"],
+        f["delivery"],
+        f["date"],
+        confirmed,
+        declined_advice,
     )
     state.outcome = Outcome("guide", f"{f['cert'].short_name}{f['reason'].title}：您的办理指南")
     return _finish(state)

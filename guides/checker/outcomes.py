@@ -7,7 +7,7 @@ from guides.caching.guide_cache import cached_guide, cached_items
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
 from guides.content.selectors import GuideRequest
-from guides.models import Precondition
+from guides.models import Precondition, ProcessingTime
 
 CROSS_PROVINCE = "cross-province"
 URGENT = "urgent"
@@ -39,6 +39,7 @@ class Facts:
     delivery: str
     submit_on: date
     confirmed: frozenset = frozenset()  # keys of the preconditions answered "yes"
+    declined_advice: frozenset = frozenset()  # keys of the advice (Precondition.is_advice) answered "no"
 
     @property
     def cross_province(self):
@@ -120,7 +121,13 @@ class PersonalGuide:
     @property
     def unconfirmed(self):
         """Preconditions in the guide that were not asked (e.g. in effect only from the submission date)."""
-        return [p for p in self.guide.preconditions if p.key not in self.facts.confirmed]
+        answered = self.facts.confirmed | self.facts.declined_advice
+        return [p for p in self.guide.preconditions if p.key not in answered]
+
+    @property
+    def advice(self):
+        """The advice the reader answered "no" to and the guide still gives (an official rule may have replaced it)."""
+        return [p for p in self.guide.preconditions if p.key in self.facts.declined_advice]
 
 
 def situations_for(catalogue, reason, cross_province, urgent):
@@ -149,13 +156,14 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
             )
         )
         if item.complex_max_days:
-            dates.append(
-                DateRange(
-                    f"复杂情况（最长 {item.complex_max_days} 个工作日）",
-                    calendar.add_workdays(start, item.max_days),
-                    calendar.add_workdays(start, item.complex_max_days),
-                )
-            )
+            earliest = calendar.add_workdays(start, item.max_days)
+            if item.complex_unit == ProcessingTime.DayUnit.CALENDAR:
+                latest = calendar.add_calendar_days(start, item.complex_max_days)
+                if latest.end < earliest.end:  # a long holiday can stretch the usual maximum past it
+                    latest = earliest
+            else:
+                latest = calendar.add_workdays(start, item.complex_max_days)
+            dates.append(DateRange(f"复杂情况（最长 {item.complex_duration}）", earliest, latest))
         if facts.is_urgent and item.urgent_max_days:
             dates.append(
                 DateRange(

@@ -83,7 +83,8 @@ def yes_no_question(precondition):
         summary_label=precondition.statement,
         kind="radio",
         options=(Option(YES, "是"), Option(NO, "否")),
-        hint=precondition.detail,
+        hint=precondition.detail
+        + ("（这是建议，不是补办条件：回答“否”也可以继续补办。）" if precondition.is_advice else ""),
         required_message="请选择“是”或“否”。",
         precondition=precondition,
     )

@@ -112,6 +112,12 @@ class WorkCalendar:
                 remaining -= 1
         return WorkdayCount(start=start, days=days, end=day, unknown_years=tuple(sorted(unknown)))
 
+    def add_calendar_days(self, start, days):
+        """Return the `days`-th calendar day after `start` (自然日: weekends and holidays count)."""
+        if days < 0 or days > MAX_WORKDAYS:
+            raise ValueError(f"days must be between 0 and {MAX_WORKDAYS}")
+        return WorkdayCount(start=start, days=days, end=start + timedelta(days=days))
+
 
 def add_workdays(start, days, calendar=None):
     """Return the `WorkdayCount` for `days` working days after `start`."""

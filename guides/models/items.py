@@ -103,6 +103,12 @@ class Precondition(GuideItem):
     )
     if_not = models.CharField("不满足时", max_length=20, choices=IfNot.choices)
     if_not_advice = models.TextField("不满足时怎么办", help_text="告诉用户不满足这个条件时下一步做什么。")
+    is_advice = models.BooleanField(
+        "只是建议",
+        default=False,
+        help_text="勾选：这一条是来源资料的建议，不是补办的条件。页面上列为“建议”；自助核对中回答“否”时不会停下，"
+        "而是照常给出办理指南，并在结果里显示“不满足时怎么办”的内容。发证机关的规定不要勾选。",
+    )
     history = HistoricalRecords(m2m_fields=["certificate_types", "situations", "regions"])
 
     class Meta(GuideItem.Meta):
@@ -198,12 +204,26 @@ class StepChannel(models.Model):
 
 
 class ProcessingTime(GuideItem):
-    """How long the authority takes, in working days (办结时限)."""
+    """How long the authority takes (办结时限): working days, and the complex case in the source's own unit."""
+
+    class DayUnit(models.TextChoices):
+        WORKDAY = "workday", "工作日"
+        CALENDAR = "calendar", "自然日"
 
     label = models.CharField("名称", max_length=100, help_text="例如：审核周期。")
     min_days = models.PositiveSmallIntegerField("一般最短（工作日）")
     max_days = models.PositiveSmallIntegerField("一般最长（工作日）")
-    complex_max_days = models.PositiveSmallIntegerField("复杂情况最长（工作日）", null=True, blank=True)
+    complex_max_days = models.PositiveSmallIntegerField(
+        "复杂情况最长", null=True, blank=True, help_text="天数；按工作日还是自然日计，见“复杂情况时限的单位”。"
+    )
+    complex_unit = models.CharField(
+        "复杂情况时限的单位",
+        max_length=10,
+        choices=DayUnit.choices,
+        default=DayUnit.WORKDAY,
+        help_text="照来源原文选：写“30个工作日”的选工作日；只写“30天”的选自然日（日历天数，周末和节假日也算）。"
+        "页面和自助核对的预计日期都按这里的单位显示和计算。",
+    )
     urgent_max_days = models.PositiveSmallIntegerField("加急最长（工作日）", null=True, blank=True)
     statutory_limit = models.CharField("法定办结时限", max_length=100, blank=True)
     note = models.TextField("说明", blank=True)
@@ -233,6 +253,15 @@ class ProcessingTime(GuideItem):
 
     def __str__(self):
         return self.label
+
+    @property
+    def complex_duration(self):
+        """Return the complex-case maximum in its own unit, as every page writes it: "30 天（自然日）", "30 个工作日"."""
+        if self.complex_max_days is None:
+            return ""
+        if self.complex_unit == self.DayUnit.CALENDAR:
+            return f"{self.complex_max_days} 天（自然日）"
+        return f"{self.complex_max_days} 个工作日"
 
     def clean(self):
         super().clean()

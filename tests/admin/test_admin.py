@@ -21,6 +21,7 @@ from guides.models import (
     Holiday,
     Notice,
     PageFeedback,
+    Precondition,
     ProblemReport,
     ProcessingTime,
     Region,
@@ -628,3 +629,12 @@ def test_step_channels_are_read_only_outside_their_step(admin_client, content):
     admin_client.post(change_url(channel), {"label": "改了", "kind": channel.kind, "step": channel.step_id})
     channel.refresh_from_db()
     assert channel.label == before
+
+
+def test_editors_see_the_advice_flag_and_the_complex_case_unit(admin_client, content):
+    precondition = admin_client.get(change_url(Precondition.objects.get(key="paper-certificate-needed")))
+    assert 'name="is_advice"' in precondition.content.decode()
+    assert "只是建议" in precondition.content.decode()
+    time = admin_client.get(change_url(ProcessingTime.objects.get(key="review-period")))
+    assert 'name="complex_unit"' in time.content.decode()
+    assert '<option value="calendar" selected>自然日</option>' in time.content.decode()

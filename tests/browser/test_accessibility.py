@@ -23,7 +23,7 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 WIDTHS = [360, 1280]
 OUTCOME = (
     "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
-    "&still-valid=yes&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
+    "&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
     f"&date={date.today():%Y-%m-%d}"
 )
 

@@ -48,7 +48,7 @@ def walk_done_when_scenario(page, site):
     page.get_by_role("button", name="开始").click()
     choose(page, "职称证书（专业技术资格证书）")
     choose(page, "遗失")
-    for _ in range(3):  # the content's preconditions for a 职称 certificate
+    for _ in range(2):  # the content's preconditions for a 职称 certificate (no validity question: 职称 do not expire)
         choose(page, "是")
     page.get_by_label("您的证书是在哪个省份发的？").select_option(label="北京市")
     page.get_by_role("button", name="继续").click()

@@ -60,7 +60,7 @@ def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(conte
 
     html = client.get(result_url(**full_answers())).content.decode()
     assert "本页内容来自第三方资料" in html
-    assert "data-date-basis" in html and "不含申请前挂失、登报声明等准备的时间" in html
+    assert "data-date-basis" in html and "不含提交申请前准备材料、「挂失备案（关键环节）」" in html
 
 
 def test_a_province_page_names_only_the_third_party_sources_of_its_items(content, client):

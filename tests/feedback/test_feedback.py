@@ -340,7 +340,7 @@ def test_checker_outcome_offers_feedback_for_that_outcome(content, client):
 
     outcome = (
         "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
-        f"&still-valid=yes&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
+        f"&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
         f"&date={timezone.localdate():%Y-%m-%d}"
     )
     html = client.get(outcome).content.decode()
