@@ -33,7 +33,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guides', '0005_source_authority'),
+        ('guides', '0007_precondition_is_advice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
