@@ -489,3 +489,8 @@ def test_guangdong_electronic_outcome_does_not_offer_paper_for_a_project_already
     assert "已经上线电子证书的考试项目，不再补发纸质证书" in page
     assert "电子证书不能满足需要" not in page
     assert "确认您的考试项目尚未上线电子证书的，可以" in page
+
+
+def test_the_outcome_says_who_reissues_this_type(client, content):
+    page = text(client.get(result_url(**full_answers())))
+    assert "<dt>由谁补办</dt><dd>证书上所载的发证机关（人社部门或职称评审委员会组建单位）" in page

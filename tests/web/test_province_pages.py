@@ -28,8 +28,8 @@ def test_a_province_page_without_its_own_content_says_so_and_defers_to_the_natio
     assert canonical(html) == NATIONAL
     assert "<title>职称证书损毁补办（西藏：全国通用内容） - 证书补办指南</title>" in html
     assert "<h1>职称证书损毁补办</h1>" in html
-    # Every national sentence is kept, the "where to apply" one included.
-    where = "一般向当初领证的发证机关（人才服务中心、人社局专窗）申请"
+    # Every national sentence is kept, "who reissues it" included.
+    where = "<dt>由谁补办</dt><dd>证书上所载的发证机关（人社部门或职称评审委员会组建单位）"
     assert where in national and where in html
     assert XIZANG not in sitemap(client)
 

@@ -224,3 +224,18 @@ def test_an_item_limited_to_every_reason_has_no_reason_label(content, client):
     every = text.split("每种情形都要的材料", 1)[1].split("只在遗失时要的材料", 1)[0]  # its entry, up to the next
     assert "时需要" not in every, every
     assert "只在遗失时要的材料 必需 仅遗失时需要" in text
+
+
+@pytest.mark.parametrize(
+    ("cert", "who"),
+    [
+        ("skill-certificate", "证书上所载的发证机关或评价机构"),
+        ("professional-title", "证书上所载的发证机关（人社部门或职称评审委员会组建单位）"),
+        ("professional-qualification", "证书上所载的发证机关（人社部门或行业主管部门）"),
+    ],
+)
+def test_every_guide_says_who_reissues_its_type_from_the_data(client, content, cert, who):
+    """A 技能 holder is sent to the 评价机构 that issued it, not told 人社局专窗 (the old fixed sentence)."""
+    html = client.get(reverse("guides:guide", args=[cert, "lost"])).content.decode()
+    assert f"<dt>由谁补办</dt><dd>{who}" in html
+    assert "人社局专窗）申请；" not in html
