@@ -163,7 +163,7 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
                     latest = earliest
             else:
                 latest = calendar.add_workdays(start, item.complex_max_days)
-            dates.append(DateRange(f"复杂情况（最长 {item.complex_duration}）", earliest, latest))
+            dates.append(DateRange(f"复杂情况：最长 {item.complex_duration}", earliest, latest))
         if facts.is_urgent and item.urgent_max_days:
             dates.append(
                 DateRange(

@@ -180,7 +180,7 @@ def test_the_checker_counts_the_complex_case_in_calendar_days(client, content, f
         "date": "2026-12-21",
     }
     page = checker(client, **answers).content.decode()
-    assert "复杂情况（最长 30 天（自然日））" in page
+    assert "复杂情况：最长 30 天（自然日）" in page
     # 30 calendar days after Mon 21 Dec 2026; 30 working days would end in February
     assert "2027年1月20日" in page
     assert "30 个工作日" not in page
@@ -207,7 +207,7 @@ def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(c
     )
     calendar = WorkCalendar()
     complex_range = personal_guide(facts, catalogue, calendar).dates[1]
-    assert complex_range.label == "复杂情况（最长 30 个工作日）"
+    assert complex_range.label == "复杂情况：最长 30 个工作日"
     assert complex_range.latest.end == calendar.add_workdays(date(2026, 11, 2), 30).end
 
 
