@@ -16,7 +16,7 @@ from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.selectors import GuideRequest, assemble_guide, regions_with_items
 from guides.content.validation import LIMIT_FIELDS, replacement_errors
-from guides.models import CertificateType, Region, Situation, Source
+from guides.models import CertificateType, DirectoryEntry, Region, Situation, Source
 from guides.registry import GUIDE_ITEM_MODELS
 
 REFERENCE_MODELS = [CertificateType, Situation, Region]
@@ -52,6 +52,7 @@ def check_content(on=None):
         *_uncovered_situations(items),
         *_stale(items),
         *_third_party_only(items),
+        *_directory_third_party_only(),
     ]
 
 
@@ -178,3 +179,11 @@ def _third_party_only(items):
                 yield Finding(
                     WARNING, editor_label(item), "已发布，但只有第三方资料作依据（或没有来源）：请找到发证机关的原文。"
                 )
+
+
+def _directory_third_party_only():
+    """A published directory entry that sends people somewhere on a third-party page's word."""
+    entries = DirectoryEntry.objects.filter(is_published=True).select_related("source")
+    for entry in entries:
+        if entry.source is None or entry.source.authority == Source.Authority.THIRD_PARTY:
+            yield Finding(WARNING, editor_label(entry), "已发布，但只有第三方资料作依据：请找到发证机关的原文。")
