@@ -44,6 +44,8 @@ PAGES = [
     ("directory", "guides:directory", [], 200),
     ("directory-entry", "guides:directory_entry", ["certified-public-accountant"], 200),
     ("search-named-certificate", None, ["/search/?q=注册会计师证丢了"], 200),
+    ("search-out-of-scope", None, ["/search/?q=驾照丢了怎么办"], 200),
+    ("directory-out-of-scope", "guides:directory_entry", ["driving-licence"], 200),
     ("checker-identify", None, ["/certificates/?from=check"], 200),
 ]
 

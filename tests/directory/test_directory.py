@@ -82,6 +82,7 @@ def test_a_query_naming_an_out_of_scope_document_answers_with_its_authority_not_
     assert outcome.results == []
     page = text(client.get(reverse("guides:search"), {"q": "驾照丢了怎么补"}))
     assert "本站不涉及机动车驾驶证的补办" in page and "车辆管理所" in page
+    assert "依据与来源</a>（第三方资料）" in page  # and how sure that is
     assert "找到" not in page  # no unrelated guides
 
 
