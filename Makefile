@@ -25,7 +25,7 @@ load: migrate  ## Load (or reload) all content fixtures; safe to run twice.
 run: load  ## Serve the site on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Test processes (pytest-xdist); tests sharing fixed ports stay in one (xdist_group).
+# Test processes (pytest-xdist); live-server tests pick free ports, so any worker can run them.
 # With REDIS_URL, worker N uses Redis database 8+N (reissue_site/settings/test.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 

@@ -7,7 +7,9 @@ Redis URL, the embedded default's cache directory, as `make run` and the workers
 one host do.
 """
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +22,18 @@ from django.conf import settings
 BASE_DIR = Path(settings.BASE_DIR)
 EDITOR = ("bianji", "editor-pass-2026")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_ports(count):
+    """Return `count` ports nothing listens on now, so no other test's server (or a stale one) answers them."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def shared_redis_url():
@@ -86,6 +100,8 @@ class SiteServers:
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                # Its own process group: stop() ends gunicorn's workers too, not only the master.
+                start_new_session=True,
             )
             self.processes.append((process, log))
         for port in self.ports:
@@ -93,12 +109,15 @@ class SiteServers:
 
     def stop(self):
         for process, log in self.processes:
-            process.terminate()
+            _signal_group(process, signal.SIGTERM)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=10)
             log.close()
+        for port in self.ports:
+            wait_for_port_free(port)
 
     def url(self, port, path):
         return f"http://127.0.0.1:{port}{path}"
@@ -110,6 +129,21 @@ class SiteServers:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+def _signal_group(process, sig):
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(process.pid, sig)
+
+
+def wait_for_port_free(port, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"a server on port {port} did not stop")
 
 
 def wait_for_port(port, timeout=30):

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import EDITOR, SiteServers, shared_redis_url
+from tests.servers import EDITOR, SiteServers, free_ports, shared_redis_url
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-EDITING, READING = 8404, 8405
+EDITING, READING = free_ports(2)
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
 BEIJING = "/guides/professional-qualification/lost/beijing/"
 REGIONAL_FEE = (
@@ -23,8 +23,7 @@ REGIONAL_FEE = (
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
-# Fixed ports (tests/caching/test_live_edits.py and this file share 8404): one xdist worker runs both.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("fixed-ports")]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture

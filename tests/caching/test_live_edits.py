@@ -11,10 +11,7 @@ import urllib.request
 import pytest
 
 from tests.formscrape import form_data
-from tests.servers import EDITOR, SiteServers, shared_redis_url
-
-# Fixed ports (this file and tests/browser/test_editor_browser.py share 8404): one xdist worker runs both.
-pytestmark = pytest.mark.xdist_group("fixed-ports")
+from tests.servers import EDITOR, SiteServers, free_ports, shared_redis_url
 
 REDIS_URL = shared_redis_url()
 CACHES = [
@@ -26,7 +23,7 @@ CACHES = [
     ),
 ]
 
-EDITING, READING, RUNSERVER = 8402, 8403, 8404
+EDITING, READING, RUNSERVER = free_ports(3)
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
 BEIJING = "/guides/professional-qualification/lost/beijing/"
 

@@ -81,7 +81,7 @@ def test_a_page_mixing_official_and_third_party_items_marks_each_item(client, co
     assert "已经上线电子证书的考试项目，不再补发纸质证书" in html
     marks = html.count('class="source-mark"')
     # Every item but the preconditions (their badge is in the list) and step channels is marked once.
-    assert marks == len(guide.items())
+    assert marks == len(guide.items()) + 1  # and the "由谁补办" line, from the certificate type
     assert Source.objects.get(key="gd-rsks-zs-4510411").authority == Source.Authority.OFFICIAL
     # The review line does not lend the official check's date to the article's items.
     assert '标“官方原文”的条目 <time datetime="2026-12-03">2026-12-03</time>（对照原文核对）' in html
