@@ -67,6 +67,7 @@ class SiteServers:
         }
         self.log_dir = tmp_path
         self.processes = []
+        self.real_ports = {}
 
     def manage(self, *args):
         subprocess.run(
@@ -86,9 +87,14 @@ class SiteServers:
         )
 
     def start(self, command=None):
-        """Start one server per port: gunicorn with one worker, or `command` (given the port)."""
-        for port in self.ports:
-            log = open(self.log_dir / f"server-{port}.log", "w")  # noqa: SIM115 - closed in stop()
+        """Start one server per name in `ports`: gunicorn with one worker, or `command` (given the port).
+
+        Each gets a port free at this moment (see `url`), so a server of another test, in
+        this process or another worker, never answers for it.
+        """
+        self.real_ports = dict(zip(self.ports, free_ports(len(self.ports)), strict=True))
+        for name, port in self.real_ports.items():
+            log = open(self.log_dir / f"server-{name}.log", "w")  # noqa: SIM115 - closed in stop()
             args = (
                 command(port)
                 if command
@@ -104,8 +110,8 @@ class SiteServers:
                 start_new_session=True,
             )
             self.processes.append((process, log))
-        for port in self.ports:
-            wait_for_port(port)
+        for (process, _log), port in zip(self.processes, self.real_ports.values(), strict=True):
+            wait_for_port(port, process)
 
     def stop(self):
         for process, log in self.processes:
@@ -116,11 +122,11 @@ class SiteServers:
                 _signal_group(process, signal.SIGKILL)
                 process.wait(timeout=10)
             log.close()
-        for port in self.ports:
+        for port in self.real_ports.values():
             wait_for_port_free(port)
 
-    def url(self, port, path):
-        return f"http://127.0.0.1:{port}{path}"
+    def url(self, name, path):
+        return f"http://127.0.0.1:{self.real_ports[name]}{path}"
 
     def __enter__(self):
         self.prepare()
@@ -146,9 +152,11 @@ def wait_for_port_free(port, timeout=15):
     raise RuntimeError(f"a server on port {port} did not stop")
 
 
-def wait_for_port(port, timeout=30):
+def wait_for_port(port, process, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server for port {port} exited (code {process.returncode}); see its log")
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import EDITOR, SiteServers, free_ports, shared_redis_url
+from tests.servers import EDITOR, SiteServers, shared_redis_url
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-EDITING, READING = free_ports(2)
+# Server names; SiteServers gives each a free port when it starts it.
+EDITING, READING = "editing", "reading"
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
 BEIJING = "/guides/professional-qualification/lost/beijing/"
 REGIONAL_FEE = (

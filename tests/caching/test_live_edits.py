@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from tests.formscrape import form_data
-from tests.servers import EDITOR, SiteServers, free_ports, shared_redis_url
+from tests.servers import EDITOR, SiteServers, shared_redis_url
 
 REDIS_URL = shared_redis_url()
 CACHES = [
@@ -23,7 +23,8 @@ CACHES = [
     ),
 ]
 
-EDITING, READING, RUNSERVER = free_ports(3)
+# Server names; SiteServers gives each a free port when it starts it.
+EDITING, READING, RUNSERVER = "editing", "reading", "runserver"
 GUANGDONG = "/guides/professional-qualification/lost/guangdong/"
 BEIJING = "/guides/professional-qualification/lost/beijing/"
 
