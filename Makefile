@@ -25,12 +25,12 @@ load: migrate  ## Load (or reload) all content fixtures; safe to run twice.
 run: load  ## Serve the site on http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set).
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Test processes (pytest-xdist); live-server tests pick free ports, so any worker can run them.
+# Test processes (pytest-xdist); live-server tests pick free ports, so any worker runs any test.
 # With REDIS_URL, worker N uses Redis database 8+N (reissue_site/settings/test.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 
 test: venv  ## Run the whole test suite, in random order (PostgreSQL when DATABASE_URL is set).
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
