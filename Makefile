@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-FIXTURES := reference regions guide drafts synonyms directory
+FIXTURES := reference regions guide drafts offices synonyms directory
 
 .PHONY: run test venv migrate load lint format check-migrations editor clean screenshots
 

@@ -41,7 +41,7 @@ SOAK_DURATION = os.environ.get("BENCH_SOAK_DURATION", "60s")
 OUT = ROOT / "test-artifacts" / "bench"
 GUIDE = "/guides/skill-certificate/lost/guangdong/"
 # The content `make run` loads (settings.CONTENT_FIXTURES; this script runs outside Django).
-FIXTURES = ["reference", "regions", "guide", "drafts", "synonyms"]
+FIXTURES = ["reference", "regions", "guide", "drafts", "offices", "synonyms", "directory"]
 # The production settings redirect plain HTTP to HTTPS; the load balancer in front says
 # the client spoke HTTPS, as it would in production.
 HEADERS = {"X-Forwarded-Proto": "https"}

@@ -19,6 +19,7 @@ from guides.models import (
     Holiday,
     Material,
     Notice,
+    Office,
     PageFeedback,
     Precondition,
     ProblemReport,
@@ -58,6 +59,7 @@ GUIDE_SECTIONS = [
     Section(Fee, "fees", "fees", "费用"),
     Section(Notice, "notices", "notices", "注意事项"),
     Section(FAQ, "faqs", "faqs", "常见问题"),
+    Section(Office, "offices", "offices", "办理地点"),
 ]
 GUIDE_ITEM_MODELS = [section.model for section in GUIDE_SECTIONS]
 
@@ -77,8 +79,10 @@ CONTENT_TABLES = [
     Table(Situation, "reference"),
     Table(Holiday, "reference"),
     Table(Region, "regions"),
-    *(Table(model, "guide") for model in GUIDE_ITEM_MODELS),
+    *(Table(model, "guide") for model in GUIDE_ITEM_MODELS if model is not Office),
     Table(StepChannel, "guide"),
+    # Offices keep drafts beside published rows: an office waiting for a source is a draft.
+    Table(Office, "offices"),
     Table(SynonymGroup, "synonyms"),
     Table(DirectoryEntry, "directory"),
 ]
@@ -97,6 +101,7 @@ ADMIN_ORDER = [
     Precondition,
     Notice,
     FAQ,
+    Office,
     CertificateType,
     Situation,
     Region,

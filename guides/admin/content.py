@@ -34,6 +34,7 @@ from guides.models import (
     Holiday,
     Material,
     Notice,
+    Office,
     Precondition,
     ProcessingTime,
     Region,
@@ -359,6 +360,14 @@ class FAQAdmin(GuideItemAdmin):
     list_display = ["question", "applies_to", "is_published", "reviewed_on", "order"]
     search_fields = ["question", "answer", *ITEM_SEARCH]
     main_fields = ["question", "answer"]
+
+
+@admin.register(Office)
+class OfficeAdmin(GuideItemAdmin):
+    list_display = ["name", "applies_to", "online", "visits", "phone", "source", "is_published", "reviewed_on"]
+    list_filter = ["online", *ITEM_FILTERS]
+    search_fields = ["name", "handles", "address", "phone", "app", "note", *ITEM_SEARCH]
+    main_fields = ["name", "handles", "address", "hours", "phone", "website", "app", "online", "visits", "note"]
 
 
 @admin.register(Holiday)

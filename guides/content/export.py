@@ -22,6 +22,7 @@ HEADERS = {
     "guide": "Published guide items and the channels of their steps.",
     "drafts": "Unpublished guide items (草稿): only logged-in editors see them on the site.",
     "synonyms": "Search synonyms: words citizens use for the same thing.",
+    "offices": "Offices and online channels that take reissue applications, sourced; drafts until sourced.",
     "directory": "The certificate directory: names people use, who reissues each, sourced.",
 }
 # Shared bookkeeping fields go last, so each row starts with what it is about.

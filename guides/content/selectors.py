@@ -56,6 +56,7 @@ class Guide:
     fees: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
+    offices: list = field(default_factory=list)
 
     # The assembled guide is cached and shared by every request for its page (a content
     # edit makes a new one), so what the page derives from its items is worked out once.

@@ -9,6 +9,7 @@ from guides.models.calendar import Holiday
 from guides.models.directory import DirectoryEntry
 from guides.models.feedback import PageFeedback, ProblemReport
 from guides.models.items import FAQ, Fee, GuideItem, Material, Notice, Precondition, ProcessingTime, Step, StepChannel
+from guides.models.offices import Office
 from guides.models.reference import CertificateType, Region, Situation
 from guides.models.synonyms import SynonymGroup
 
@@ -25,6 +26,7 @@ __all__ = [
     "Material",
     "NaturalKeyManager",
     "Notice",
+    "Office",
     "PageFeedback",
     "Precondition",
     "ProblemReport",

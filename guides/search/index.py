@@ -25,7 +25,7 @@ SECTION_LABELS = {section.slug: section.label for section in GUIDE_SECTIONS}
 
 # Part of the cache key: bump it when the shape of the index changes, so a deploy
 # never unpickles an index an older release put in the shared cache.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -163,3 +163,10 @@ def _passages(guide):
         yield Passage(f"notice:{item.key}", "notices", item.title, _join(item.body, _reason_label(item)))
     for item in guide.faqs:
         yield Passage(f"faq:{item.key}", "faqs", item.question, _join(item.answer, _reason_label(item)))
+    for item in guide.offices:
+        yield Passage(
+            f"office:{item.key}",
+            "offices",
+            item.name,
+            _join(item.handles, item.address, item.hours, item.phone, item.app, item.note, _reason_label(item)),
+        )

@@ -156,7 +156,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-CONTENT_FIXTURES = ["reference", "regions", "guide", "drafts", "synonyms", "directory"]
+CONTENT_FIXTURES = ["reference", "regions", "guide", "drafts", "offices", "synonyms", "directory"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -138,11 +139,11 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
 
     call_command("export_content", output=str(tmp_path), stdout=StringIO())
     files = sorted(tmp_path.glob("*.yaml"))
-    assert [f.stem for f in files] == ["directory", "drafts", "guide", "reference", "regions", "synonyms"]
+    assert [f.stem for f in files] == ["directory", "drafts", "guide", "offices", "reference", "regions", "synonyms"]
     call_command("flush", interactive=False, verbosity=0)
     assert not Fee.objects.exists()
-    load_order = ["reference", "regions", "guide", "drafts", "synonyms", "directory"]
-    call_command("load_content", *(str(tmp_path / f"{name}.yaml") for name in load_order), verbosity=0)
+    files = (str(tmp_path / f"{name}.yaml") for name in settings.CONTENT_FIXTURES)
+    call_command("load_content", *files, verbosity=0)
 
     after = site_pages()
     assert after.keys() == before.keys()
@@ -163,17 +164,14 @@ def test_export_is_stable_and_reads_like_the_fixtures(content, tmp_path):
 
 
 def test_check_content_counts_authority_levels_and_warns_on_third_party_only_items(content):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     from guides.content.checks import authority_counts
 
     counts = authority_counts()
     # 12 national pages, and the 12 pages of each province with items of its own (广东, 上海).
     assert len(counts) == 36
     assert set(counts["专技职业资格证书遗失补办"]) == {"第三方资料"}
-    assert counts["专技职业资格证书遗失补办（广东）"]["官方原文"] == 6
+    # 6 official items, and the two offices (广东省人事考试局 for 遗失, 广州市人社局).
+    assert counts["专技职业资格证书遗失补办（广东）"]["官方原文"] == 8
     assert set(counts["职称证书遗失补办（广东）"]) == {"第三方资料"}
     out = StringIO()
     call_command("check_content", stdout=out)
