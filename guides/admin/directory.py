@@ -20,7 +20,7 @@ class DirectoryEntryAdmin(ContentAdmin):
         (
             "谁补办、怎么办",
             {
-                "fields": ["implemented_by", "reissued_by", "how"],
+                "fields": ["implemented_by", "reissued_by", "how", "see_also"],
                 "description": "本站不涉及的证件（“本站证书类型”留空），页面只显示这里写的去处，务必有来源。",
             },
         ),

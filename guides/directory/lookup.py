@@ -56,7 +56,7 @@ def get_directory(include_drafts=False):
 
 
 def _load(include_drafts):
-    qs = DirectoryEntry.objects.select_related("certificate_type", "source")
+    qs = DirectoryEntry.objects.select_related("certificate_type", "see_also", "source")
     if not include_drafts:
         qs = qs.filter(is_published=True)
     entries = tuple(qs)

@@ -45,6 +45,16 @@ class DirectoryEntry(Content):
         related_name="directory_entries",
         help_text="属于本站哪类证书，就用那类的补办指南；留空表示本站不涉及，须写明由谁补办、怎么办。",
     )
+    see_also = models.ForeignKey(
+        CertificateType,
+        verbose_name="容易混淆的本站证书类型",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="只用于本站不涉及的证件：人们常把它和本站某类证书混淆时（例如“电工证”既可能是特种作业操作证，"
+        "也可能是职业技能等级证书），选那一类，页面会给出那一类补办指南的链接。",
+    )
     implemented_by = models.CharField(
         "实施部门 / 发证机关", max_length=200, blank=True, help_text="目录所列实施部门，或证书上的发证机关。"
     )
@@ -89,6 +99,10 @@ class DirectoryEntry(Content):
         super().clean()
         if self.certificate_type_id is None and not (self.reissued_by.strip() and self.how.strip()):
             raise ValidationError({"how": "本站不涉及的证件，请写明由谁补办（“由谁补办”）和怎么办。"})
+        if self.see_also_id is not None and self.certificate_type_id is not None:
+            raise ValidationError(
+                {"see_also": "“容易混淆的本站证书类型”只用于本站不涉及的证件；本站涉及的，已经链接到它自己的指南。"}
+            )
         if self.is_published and self.source_id is None:
             raise ValidationError({"source": "发布前请填写来源；没有来源的条目只能是草稿。"})
         too_long = [a for a in self.alias_list() if len(a) > 30]

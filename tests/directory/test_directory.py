@@ -86,6 +86,30 @@ def test_a_query_naming_an_out_of_scope_document_answers_with_its_authority_not_
     assert "找到" not in page  # no unrelated guides
 
 
+def test_an_out_of_scope_document_people_confuse_with_ours_links_to_our_guide(client, content):
+    skill = reverse("guides:certificate", args=["skill-certificate"])
+    entry = DirectoryEntry.objects.get(slug="special-operation-certificate")
+    assert entry.see_also.slug == "skill-certificate"
+    page = text(client.get(entry.get_absolute_url()))
+    assert "本站不涉及特种作业操作证的补办" in page
+    assert f'请看<a href="{skill}">职业技能证书补办指南</a>' in page
+    # 电工证 names the out-of-scope document first, and the answer shows the way to ours.
+    outcome = ranking.search("电工证丢了怎么办")
+    assert outcome.entry == entry
+    answer = text(client.get(reverse("guides:search"), {"q": "电工证丢了怎么办"}))
+    assert "应急管理部门" in answer and f'<a href="{skill}">职业技能证书补办指南</a>' in answer
+    # A document nobody confuses with ours gets no such line.
+    assert "它属于本站" not in text(client.get(reverse("guides:directory_entry", args=["driving-licence"])))
+
+
+def test_only_an_out_of_scope_entry_names_a_type_it_is_confused_with(content):
+    entry = DirectoryEntry.objects.get(slug="certified-public-accountant")
+    entry.see_also = entry.certificate_type
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert "see_also" in error.value.message_dict
+
+
 def test_a_query_naming_nothing_known_searches_as_before(content):
     outcome = ranking.search("证书丢了")
     assert outcome.entry is None
