@@ -196,3 +196,32 @@ def test_a_bad_office_row_in_a_fixture_fails_naming_it_and_loads_nothing(content
     with pytest.raises(Exception, match="bad-office|无来源的窗口"):
         call_command("load_content", str(bad), verbosity=0)
     assert Office.objects.count() == before
+
+
+def test_across_provinces_the_outcome_also_names_the_offices_of_the_issuing_province(client, content):
+    answers = {
+        "cert": "professional-qualification",
+        "reason": "lost",
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "paper-certificate-needed": "yes",
+        "gd-no-electronic-certificate-yet": "yes",
+        "issued-in": "440000",
+        "living-in": "540000",
+        "urgent": "no",
+        "delivery": "mail",
+        "date": timezone.localdate().isoformat(),
+    }
+    html = text(client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True))
+    contact = contact_section(html)
+    assert "原发证地广东省的办理机构" in contact
+    assert "广东省人事考试局" in contact.split('id="issuing-offices"')[1]
+    assert "现居住地西藏自治区的办理机构" not in contact  # 西藏 has none
+    # Their sources are listed, and each is marked with its authority.
+    basis = html.split('id="basis"')[1]
+    assert "source-gd-rsks-zs-4510411" in basis and 'href="#source-gd-rsks-zs-4510411">官方原文' in contact
+    # Living where the certificate was issued, the offices are listed once.
+    answers["living-in"] = answers["issued-in"]
+    same = contact_section(text(client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True)))
+    assert "原发证地" not in same and same.count("广东省人事考试局") == 1
