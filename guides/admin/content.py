@@ -364,10 +364,15 @@ class FAQAdmin(GuideItemAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(GuideItemAdmin):
-    list_display = ["name", "applies_to", "online", "visits", "phone", "source", "is_published", "reviewed_on"]
-    list_filter = ["online", *ITEM_FILTERS]
+    list_display = ["name", "applies_to", "online", "visits", "phone", "authority", "is_published", "reviewed_on"]
+    list_filter = ["online", "source__authority", *ITEM_FILTERS]
     search_fields = ["name", "handles", "address", "phone", "app", "note", *ITEM_SEARCH]
     main_fields = ["name", "handles", "address", "hours", "phone", "website", "app", "online", "visits", "note"]
+
+    @admin.display(description="来源可信程度", ordering="source__authority")
+    def authority(self, obj):
+        # The authority decides whether an office may be published (官方原文) or waits as a draft.
+        return obj.source.get_authority_display() if obj.source_id else "无来源"
 
 
 @admin.register(Holiday)

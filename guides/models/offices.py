@@ -59,18 +59,22 @@ class Office(GuideItem):
 
     def clean(self):
         super().clean()
+        # Every problem at once, each on its field, so an editor fixes the form in one go.
+        errors = {}
         if self.is_published and self.source_id is None:
-            raise ValidationError({"source": "发布前请填写来源；没有来源的办理地点只能是草稿。"})
-        if not any(value.strip() for value in (self.address, self.phone, self.website, self.app)):
-            raise ValidationError({"address": "请至少填写一种找到它的方式：地址、咨询电话、网站或 App。"})
+            errors["source"] = "发布前请填写来源；没有来源的办理地点只能是草稿。"
         if self.phone and not PHONE_PATTERN.match(self.phone):
-            raise ValidationError({"phone": "电话只能包含数字、“-”、括号、“转”和分隔号，例如：020-12345678 转 1。"})
+            errors["phone"] = "电话只能包含数字、“-”、括号、“转”和分隔号，例如：020-12345678 转 1。"
         if self.online == self.Online.FULL and self.visits:
-            raise ValidationError({"visits": "可全程网上办理的，不用去现场：“最多跑几次”请填 0 或留空。"})
+            errors["visits"] = "可全程网上办理的，不用去现场：“最多跑几次”请填 0 或留空。"
         if self.online == self.Online.IN_PERSON:
             if not self.address.strip():
-                raise ValidationError({"address": "只能到现场办理的，请填写地址。"})
+                errors["address"] = "只能到现场办理的，请填写地址。"
             if self.visits == 0:
-                raise ValidationError({"visits": "只能到现场办理的，至少要去 1 次。"})
+                errors["visits"] = "只能到现场办理的，至少要去 1 次。"
         if self.online in (self.Online.FULL, self.Online.APPLY_ONLINE) and not (self.website or self.app.strip()):
-            raise ValidationError({"website": "能网上办理的，请填写网站或 App / 小程序。"})
+            errors["website"] = "能网上办理的，请填写网站或 App / 小程序。"
+        if not any(value.strip() for value in (self.address, self.phone, self.website, self.app)):
+            errors.setdefault("address", "请至少填写一种找到它的方式：地址、咨询电话、网站或 App。")
+        if errors:
+            raise ValidationError(errors)
