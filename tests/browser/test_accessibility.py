@@ -26,6 +26,12 @@ OUTCOME = (
     "&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
     f"&date={date.today():%Y-%m-%d}"
 )
+OUTCOME_OFFICES = (
+    "/check/result/?cert=professional-qualification&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
+    "&still-valid=yes&paper-certificate-needed=yes&gd-no-electronic-certificate-yet=yes"
+    "&issued-in=440000&living-in=540000&urgent=no&delivery=mail"
+    f"&date={date.today():%Y-%m-%d}"
+)
 
 # (name, URL name, args, expected status); extend as the checker and search pages land.
 PAGES = [
@@ -47,6 +53,9 @@ PAGES = [
     ("search-out-of-scope", None, ["/search/?q=驾照丢了怎么办"], 200),
     ("directory-out-of-scope", "guides:directory_entry", ["driving-licence"], 200),
     ("checker-identify", None, ["/certificates/?from=check"], 200),
+    ("guide-offices", "guides:guide_region", ["professional-qualification", "lost", "guangdong"], 200),
+    ("checker-outcome-offices", None, [OUTCOME_OFFICES], 200),
+    ("search-confused-document", None, ["/search/?q=电工证丢了怎么办"], 200),
 ]
 
 pytestmark = pytest.mark.browser
