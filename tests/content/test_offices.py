@@ -39,6 +39,25 @@ def sitemap(client):
     return set(re.findall(r"<loc>http://testserver([^<]+)</loc>", text(client.get(reverse("sitemap")))))
 
 
+def lost_guangdong_answers(**overrides):
+    """Checker answers for a lost 专技 certificate issued in 广东 (living there unless overridden), eligible, by post."""
+    answers = {
+        "cert": "professional-qualification",
+        "reason": "lost",
+        "not-deliberately-destroyed": "yes",
+        "identity-unchanged": "yes",
+        "still-valid": "yes",
+        "paper-certificate-needed": "yes",
+        "gd-no-electronic-certificate-yet": "yes",
+        "issued-in": "440000",
+        "living-in": "440000",
+        "urgent": "no",
+        "delivery": "mail",
+        "date": timezone.localdate().isoformat(),
+    }
+    return {**answers, **overrides}
+
+
 @pytest.fixture
 def official(db):
     return Source.objects.create(key="test-office-page", title="某考试院证书补办须知", authority="official")
@@ -125,20 +144,7 @@ def test_draft_offices_are_for_editors_only(client, admin_client, content):
 
 
 def test_the_checker_outcome_names_the_offices_of_where_the_reader_lives(client, content):
-    answers = {
-        "cert": "professional-qualification",
-        "reason": "lost",
-        "not-deliberately-destroyed": "yes",
-        "identity-unchanged": "yes",
-        "still-valid": "yes",
-        "paper-certificate-needed": "yes",
-        "gd-no-electronic-certificate-yet": "yes",
-        "issued-in": "440000",
-        "living-in": "440000",
-        "urgent": "no",
-        "delivery": "mail",
-        "date": timezone.localdate().isoformat(),
-    }
+    answers = lost_guangdong_answers()
     response = client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True)
     html = text(response)
     assert "<h1>" in html and 'id="contact"' in html, html[:2000]
@@ -199,20 +205,7 @@ def test_a_bad_office_row_in_a_fixture_fails_naming_it_and_loads_nothing(content
 
 
 def test_across_provinces_the_outcome_also_names_the_offices_of_the_issuing_province(client, content):
-    answers = {
-        "cert": "professional-qualification",
-        "reason": "lost",
-        "not-deliberately-destroyed": "yes",
-        "identity-unchanged": "yes",
-        "still-valid": "yes",
-        "paper-certificate-needed": "yes",
-        "gd-no-electronic-certificate-yet": "yes",
-        "issued-in": "440000",
-        "living-in": "540000",
-        "urgent": "no",
-        "delivery": "mail",
-        "date": timezone.localdate().isoformat(),
-    }
+    answers = lost_guangdong_answers(**{"living-in": "540000"})
     html = text(client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True))
     contact = contact_section(html)
     assert "原发证地广东省的办理机构" in contact

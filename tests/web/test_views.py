@@ -239,3 +239,25 @@ def test_every_guide_says_who_reissues_its_type_from_the_data(client, content, c
     html = client.get(reverse("guides:guide", args=[cert, "lost"])).content.decode()
     assert f"<dt>由谁补办</dt><dd>{who}" in html
     assert "人社局专窗）申请；" not in html
+
+
+@pytest.mark.parametrize(
+    ("url", "preview_bar"),
+    [
+        ("/", True),
+        ("/guides/professional-title/", True),
+        ("/guides/professional-title/lost/", True),
+        ("/guides/professional-qualification/lost/guangdong/", True),
+        ("/certificates/", True),
+        ("/certificates/driving-licence/", True),
+        ("/search/?q=证书丢了", False),
+        ("/check/", False),
+        ("/check/reason/?cert=professional-title", False),
+        ("/feedback/?page=/guides/skill-certificate/lost/&report=1", False),
+    ],
+)
+def test_every_page_type_opens_for_a_logged_in_editor(content, admin_client, url, preview_bar):
+    """Staff pages are rendered fresh: a page showing no guide must not trip over the preview bar."""
+    response = admin_client.get(url)
+    assert response.status_code == 200, url
+    assert ("编辑预览" in response.content.decode()) is preview_bar
