@@ -110,6 +110,38 @@ def test_only_an_out_of_scope_entry_names_a_type_it_is_confused_with(content):
     assert "see_also" in error.value.message_dict
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("中级工程师证丢了", "title-series-engineers"),
+        ("教授级高级工程师证书坏了", "title-series-engineers"),
+        ("主治医师证书丢了怎么办", "title-series-health-professionals"),
+        ("副教授证书丢了", "title-series-higher-education-teachers"),
+        ("高级讲师证书坏了", "title-series-technical-school-teachers"),
+        # The longest name wins: these hold a shorter name of another entry.
+        ("执业兽医师资格证丢了", "veterinary-qualification"),
+        ("医师资格证丢了", "medical-practitioner-and-nurse"),
+        ("高校教师资格证丢了", "teacher-qualification"),
+        # Names the site does not know are not guessed from a title level inside them.
+        ("注册安全工程师证书丢了", None),
+        ("记者证丢了", None),
+    ],
+)
+def test_a_title_level_or_a_longer_name_finds_its_own_entry(content, query, slug):
+    outcome = ranking.search(query)
+    assert (outcome.entry.slug if outcome.entry else None) == slug
+    if slug and slug.startswith("title-series-"):
+        assert {r.guide.cert for r in outcome.results} == {"professional-title"}
+
+
+def test_a_title_series_entry_names_its_levels_from_the_source(client, content):
+    entry = DirectoryEntry.objects.get(slug="title-series-engineers")
+    page = text(client.get(entry.get_absolute_url()))
+    assert "正高级：正高级工程师；副高级：高级工程师；中级：工程师；初级：助理工程师、技术员" in page
+    assert "职称系列（专业）各层级名称" in page and "官方转载" in page
+    assert reverse("guides:guide", args=["professional-title", "lost"]) in page
+
+
 def test_a_query_naming_nothing_known_searches_as_before(content):
     outcome = ranking.search("证书丢了")
     assert outcome.entry is None
