@@ -1,5 +1,6 @@
 """The certificate directory: find a certificate by the name people use, and who reissues it."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -203,3 +204,20 @@ def test_check_content_warns_on_a_published_entry_resting_on_a_third_party_page(
     findings = [str(f) for f in check_content()]
     assert any("机动车驾驶证" in f and "只有第三方资料" in f for f in findings)
     assert not any("居民身份证" in f for f in findings)  # its source is the issuer's own page
+
+
+def test_the_examples_the_pages_give_are_names_the_directory_finds(client, content):
+    """The home page and the directory suggest names to try: each must find its entry."""
+    from guides.directory.lookup import get_directory
+
+    examples = []
+    for url in [reverse("guides:home"), reverse("guides:directory")]:
+        page = text(client.get(url))
+        found = re.search(r"（例如([^）]+)）", page) or re.search(
+            r'id="directory-q"[^>]*placeholder="例如：([^"]+)"', page
+        )
+        assert found, url
+        examples += found.group(1).split("、")
+    assert len(examples) >= 4
+    for name in examples:
+        assert get_directory().find(name) is not None, name
