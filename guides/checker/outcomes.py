@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from guides.caching.guide_cache import cached_guide, cached_items
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
 from guides.content.selectors import GuideRequest
-from guides.models import Precondition, ProcessingTime
+from guides.models import Office, Precondition, ProcessingTime
 
 CROSS_PROVINCE = "cross-province"
 URGENT = "urgent"
@@ -113,13 +114,14 @@ class PersonalGuide:
     # guide's own offices are those of where the reader lives).
     issuing_offices: list = field(default_factory=list)
 
-    @property
+    # Worked out once per outcome: the page asks for each issuing office's source mark.
+    @cached_property
     def mixed_authorities(self):
         """Tell whether the issuing offices need their source marks (they rest on other sources than the guide)."""
         authorities = {o.source.authority if o.source_id else None for o in self.issuing_offices}
         return self.guide.mixed_authorities or bool(self.extra_sources) or len(authorities) > 1
 
-    @property
+    @cached_property
     def extra_sources(self):
         """The sources of the issuing offices that the guide does not list already."""
         listed = {source.pk for source in self.guide.sources}
@@ -190,12 +192,9 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
             )
     issuing_offices = []
     if facts.cross_province and facts.issued_in and facts.issued_in != facts.living_in:
+        # The issuing province's own offices only: national ones are in the guide already.
         issued = GuideRequest(facts.certificate_type, situations, facts.issued_in, facts.submit_on, include_drafts)
-        issuing_offices = [
-            office
-            for office in cached_guide(issued, all_reasons=catalogue.reasons).offices
-            if getattr(office, "region_limited", False)
-        ]
+        issuing_offices = [office for office in cached_items(Office, issued) if office.region_limited]
     return PersonalGuide(
         facts=facts,
         guide=guide,

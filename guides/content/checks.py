@@ -52,7 +52,8 @@ def check_content(on=None):
         *_uncovered_situations(items),
         *_stale(items),
         *_third_party_only(items),
-        *_directory_third_party_only(),
+        # A published directory entry sends people somewhere on its source's word, like an item.
+        *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
     ]
 
 
@@ -179,11 +180,3 @@ def _third_party_only(items):
                 yield Finding(
                     WARNING, editor_label(item), "已发布，但只有第三方资料作依据（或没有来源）：请找到发证机关的原文。"
                 )
-
-
-def _directory_third_party_only():
-    """A published directory entry that sends people somewhere on a third-party page's word."""
-    entries = DirectoryEntry.objects.filter(is_published=True).select_related("source")
-    for entry in entries:
-        if entry.source is None or entry.source.authority == Source.Authority.THIRD_PARTY:
-            yield Finding(WARNING, editor_label(entry), "已发布，但只有第三方资料作依据：请找到发证机关的原文。")
