@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guides.checker import flow
-from guides.checker.workdays import WorkCalendar, statutory_holidays
 from guides.checker.questions import CHANGED, REVOKED
+from guides.checker.workdays import WorkCalendar, statutory_holidays
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, applicable_items
 from guides.models import Holiday, Precondition
