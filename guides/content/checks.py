@@ -49,6 +49,7 @@ class ContentAudit:
 
     findings: list
     pages: dict  # {page name: Counter({authority label: count})}
+    page_items: dict  # {page name: {authority label: [item labels]}}, best authority first
 
 
 def audit_content(on=None):
@@ -72,10 +73,14 @@ def audit_content(on=None):
         *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
     ]
     labels = dict(Source.Authority.choices)
-    counts = {
-        name: Counter(authority_label(item, labels) for item in guide.items()) for name, (_, guide) in pages.items()
-    }
-    return ContentAudit(findings=findings, pages=counts)
+    counts, page_items = {}, {}
+    for name, (_, guide) in pages.items():
+        by_level = {}
+        for item in sorted(guide.items(), key=rank, reverse=True):
+            by_level.setdefault(authority_label(item, labels), []).append(editor_label(item))
+        page_items[name] = by_level
+        counts[name] = Counter({level: len(names) for level, names in by_level.items()})
+    return ContentAudit(findings=findings, pages=counts, page_items=page_items)
 
 
 NO_SOURCE = "无来源"

@@ -125,3 +125,21 @@ def test_summary_prints_the_figures_from_the_database(content):
         if "官方转载 " in before
         else "官方转载 1 条" in after
     )
+
+
+def test_items_lists_each_pages_items_by_authority(content):
+    guangdong = Region.objects.get(slug="guangdong")
+    item = builders.material(
+        name="广东转载材料", source=source(Source.Authority.OFFICIAL_REPOST), regions=[guangdong], is_published=True
+    )
+    out = StringIO()
+    try:
+        call_command("check_content", "--items", stdout=out)
+    except CommandError:
+        pass  # today's content has a known error (test_export_and_checks.KNOWN_CONTENT_ERRORS)
+    text = out.getvalue()
+    page = text.split("  专技职业资格证书遗失补办（广东）：")[1].split("\n  专技")[0]
+    assert "官方转载 1 条" in page
+    assert f"    官方转载：申请材料「广东转载材料」({item.key})" in page
+    national = text.split("  专技职业资格证书遗失补办：")[1].split("\n  专技")[0]
+    assert "广东转载材料" not in national

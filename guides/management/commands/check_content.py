@@ -15,13 +15,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--on", type=date.fromisoformat, help="按这一天的生效内容检查（YYYY-MM-DD），默认今天。")
         parser.add_argument("--strict", action="store_true", help="有警告也以非零状态退出。")
+        parser.add_argument("--items", action="store_true", help="在各指南页的统计下逐条列出内容，按来源可信程度分组。")
         parser.add_argument(
             "--summary",
             action="store_true",
             help="只打印统计：已发布内容按来源可信程度的条数、只有第三方资料作依据的条数、有本省官方内容的省份。",
         )
 
-    def handle(self, *args, on=None, strict=False, summary=False, **options):
+    def handle(self, *args, on=None, strict=False, summary=False, items=False, **options):
         if summary:
             self.print_summary()
             return
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write("各指南页的内容依据（全国，及有本省内容的省份）：")
         for guide, counts in audit.pages.items():
             self.stdout.write(f"  {guide}：" + "，".join(f"{level} {n} 条" for level, n in counts.most_common()))
+            if items:
+                for level, names in audit.page_items[guide].items():
+                    self.stdout.write(f"    {level}：" + "；".join(names))
         errors = sum(p.level == ERROR for p in problems)
         warnings = len(problems) - errors
         summary_line = f"检查完毕：{errors} 个错误，{warnings} 个警告。"
