@@ -2,8 +2,12 @@
 
 Each check yields `Finding`s naming the object and the reason. Errors are things a
 citizen would be misled by now (a guide with no steps, a replacement that can never
-take effect); warnings need an editor's eye (stale reviews, drafts referenced by
-published content).
+take effect, a worse source hiding a better one, a published item on a source marked
+待核实); warnings need an editor's eye (stale reviews, drafts referenced by
+published content, items resting only on 第三方资料).
+
+`audit_content` walks every guide page once (national, and each province a published
+item is limited to) for the checks and for the per-page report of items by authority.
 """
 
 from collections import Counter
@@ -133,7 +137,7 @@ def authority_counts(on=None):
     return audit_content(on).pages
 
 
-def content_summary(items=None):
+def content_summary():
     """Return the figures the README quotes: published items by authority, third-party-only items, provinces.
 
     "Third-party only": a published guide item resting on 第三方资料 or on no source.
@@ -141,12 +145,11 @@ def content_summary(items=None):
     limited to it rests on 官方原文 or 官方转载.
     """
     labels = dict(Source.Authority.choices)
-    if items is None:
-        items = {
-            model: model.objects.published().select_related("source").prefetch_related("regions")
-            for model in GUIDE_ITEM_MODELS
-        }
-    published = [item for model_items in items.values() for item in model_items if item.is_published]
+    published = [
+        item
+        for model in GUIDE_ITEM_MODELS
+        for item in model.objects.published().select_related("source").prefetch_related("regions")
+    ]
     by_authority = Counter(authority_label(item, labels) for item in published)
     official_regions = {
         region.short_name
