@@ -20,7 +20,15 @@ from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
-from guides.content.formatting import as_yuan, fee_amount, item_badges, source_mark, yuan_range
+from guides.content.formatting import (
+    as_yuan,
+    fee_amount,
+    item_badges,
+    review_line,
+    source_legend,
+    source_mark,
+    yuan_range,
+)
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -104,6 +112,8 @@ def environment(**options):
         json_ld=seo.json_ld,
         item_badges=item_badges,
         source_mark=source_mark,
+        source_legend=source_legend,
+        review_line=review_line,
         fee_amount=fee_amount,
         yuan_range=yuan_range,
     )

@@ -2,8 +2,12 @@
 
 Each check yields `Finding`s naming the object and the reason. Errors are things a
 citizen would be misled by now (a guide with no steps, a replacement that can never
-take effect); warnings need an editor's eye (stale reviews, drafts referenced by
-published content).
+take effect, a worse source hiding a better one, a published item on a source marked
+待核实); warnings need an editor's eye (stale reviews, drafts referenced by
+published content, items resting only on 第三方资料).
+
+`audit_content` walks every guide page once (national, and each province a published
+item is limited to) for the checks and for the per-page report of items by authority.
 """
 
 from collections import Counter
@@ -14,7 +18,7 @@ from django.utils import timezone
 
 from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
-from guides.content.selectors import GuideRequest, assemble_guide, regions_with_items
+from guides.content.selectors import GuideRequest, assemble_guide
 from guides.content.validation import LIMIT_FIELDS, replacement_errors
 from guides.models import CertificateType, DirectoryEntry, Region, Situation, Source
 from guides.registry import GUIDE_ITEM_MODELS
@@ -40,24 +44,88 @@ def editor_label(obj):
 
 def check_content(on=None):
     """Return every problem found in the content as it stands on the date `on`."""
+    return audit_content(on).findings
+
+
+@dataclass
+class ContentAudit:
+    """What `check_content` finds, and each guide page's items by authority level (one walk over the pages)."""
+
+    findings: list
+    pages: dict  # {page name: Counter({authority label: count})}
+    page_items: dict  # {page name: {authority label: [item labels]}}, best authority first
+
+
+def audit_content(on=None):
+    """Check the content and report each guide page's items by authority, assembling each page once."""
     on = on or timezone.localdate()
     items = {
         model: list(model.objects.select_related("replaces", "source").prefetch_related(*LIMIT_FIELDS))
         for model in GUIDE_ITEM_MODELS
     }
-    return [
+    pages = _pages(items, on)
+    findings = [
         *_replacements(items, on),
+        *_outranked_replacements(items, pages),
+        *_unverified_sources(items),
         *_unpublished_references(items),
-        *_empty_guides(items, on),
+        *_empty_guides(pages),
         *_uncovered_situations(items),
         *_stale(items),
         *_third_party_only(items),
         # A published directory entry sends people somewhere on its source's word, like an item.
         *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
     ]
+    labels = dict(Source.Authority.choices)
+    counts, page_items = {}, {}
+    for name, (_, guide) in pages.items():
+        by_level = {}
+        for item in sorted(guide.items(), key=rank, reverse=True):
+            by_level.setdefault(authority_label(item, labels), []).append(editor_label(item))
+        page_items[name] = by_level
+        counts[name] = Counter({level: len(names) for level, names in by_level.items()})
+    return ContentAudit(findings=findings, pages=counts, page_items=page_items)
 
 
 NO_SOURCE = "无来源"
+
+# The answer follows the best source the site holds (DESIGN.md, "Provenance"): 官方原文 > 官方转载 > 第三方资料 > none.
+RANK = {Source.Authority.OFFICIAL: 3, Source.Authority.OFFICIAL_REPOST: 2, Source.Authority.THIRD_PARTY: 1}
+# A source an editor has not verified yet says so in its note (the admin's own example: "待核实").
+UNVERIFIED = "待核实"
+
+
+def rank(item):
+    """Return how far `item`'s source is to be trusted: 3 官方原文, 2 官方转载, 1 第三方资料, 0 no source."""
+    return RANK.get(item.source.authority, 0) if item.source_id else 0
+
+
+def authority_label(item, labels=None):
+    labels = labels or dict(Source.Authority.choices)
+    return labels.get(item.source.authority, item.source.authority) if item.source_id else NO_SOURCE
+
+
+def _pages(items, on):
+    """Return {page name: (request, guide)} for every national page and each province page published items name.
+
+    A province page differs from the national one only when a published item is
+    limited to the province, so the other provinces are not walked.
+    """
+    catalogue = get_catalogue()
+    named = {
+        region.pk
+        for model_items in items.values()
+        for item in model_items
+        if item.is_published
+        for region in item.regions.all()
+    }
+    pages = {}
+    for region in [None, *(r for r in catalogue.regions if r.pk in named)]:
+        for cert, situation in product(catalogue.certificate_types, catalogue.situations):
+            request = GuideRequest(cert, frozenset([situation]), region, on)
+            name = f"{cert.short_name}{situation.title}" + (f"（{region.short_name}）" if region else "")
+            pages[name] = (request, assemble_guide(request, all_reasons=catalogue.reasons))
+    return pages
 
 
 def authority_counts(on=None):
@@ -66,20 +134,36 @@ def authority_counts(on=None):
     Every national page, then the province pages of each region that published
     items are limited to (the other province pages show the national items).
     """
-    on = on or timezone.localdate()
-    catalogue = get_catalogue()
+    return audit_content(on).pages
+
+
+def content_summary():
+    """Return the figures the README quotes: published items by authority, third-party-only items, provinces.
+
+    "Third-party only": a published guide item resting on 第三方资料 or on no source.
+    A province has content of its own from an official text when a published item
+    limited to it rests on 官方原文 or 官方转载.
+    """
     labels = dict(Source.Authority.choices)
-    limited_to = regions_with_items()
-    counts = {}
-    for region in [None, *(r for r in catalogue.regions if r.pk in limited_to)]:
-        for cert, situation in product(catalogue.certificate_types, catalogue.situations):
-            request = GuideRequest(cert, frozenset([situation]), region, on)
-            guide = assemble_guide(request, all_reasons=catalogue.reasons)
-            name = f"{cert.short_name}{situation.title}" + (f"（{region.short_name}）" if region else "")
-            counts[name] = Counter(
-                labels[item.source.authority] if item.source_id else NO_SOURCE for item in guide.items()
-            )
-    return counts
+    published = [
+        item
+        for model in GUIDE_ITEM_MODELS
+        for item in model.objects.published().select_related("source").prefetch_related("regions")
+    ]
+    by_authority = Counter(authority_label(item, labels) for item in published)
+    official_regions = {
+        region.short_name
+        for item in published
+        if rank(item) >= RANK[Source.Authority.OFFICIAL_REPOST]
+        for region in item.regions.all()
+    }
+    entries = DirectoryEntry.objects.filter(is_published=True).select_related("source")
+    return {
+        "by_authority": by_authority,
+        "third_party_only": sum(rank(item) <= RANK[Source.Authority.THIRD_PARTY] for item in published),
+        "official_regions": sorted(official_regions),
+        "directory_third_party_only": sum(rank(entry) <= RANK[Source.Authority.THIRD_PARTY] for entry in entries),
+    }
 
 
 def _never_applies(item, on):
@@ -127,19 +211,77 @@ def _unpublished_references(items):
                     yield Finding(WARNING, editor_label(item), f"已发布，但限定的{label}“{names}”尚未发布。")
 
 
-def _empty_guides(items, on):
-    catalogue = get_catalogue()
-    # A region's page differs from the national one only if some item names the region.
-    named = {region.pk for model_items in items.values() for item in model_items for region in item.regions.all()}
-    regions = [None, *(r for r in catalogue.regions if r.pk in named)]
-    for cert, situation, region in product(catalogue.certificate_types, catalogue.situations, regions):
-        request = GuideRequest(cert, frozenset([situation]), region, on)
-        guide = assemble_guide(request, all_reasons=catalogue.reasons)
-        where = f"{cert.short_name}{situation.title}（{region.name if region else '全国'}）"
+def _empty_guides(pages):
+    for request, guide in pages.values():
+        region = request.region
+        where = f"{request.certificate_type.short_name}{next(iter(request.situations)).title}（{region.name if region else '全国'}）"
         if not guide.materials:
             yield Finding(ERROR, f"指南页 {where}", "没有任何申请材料。")
         if not guide.steps:
             yield Finding(ERROR, f"指南页 {where}", "没有任何办理步骤。")
+
+
+def _source_label(item):
+    if not item.source_id:
+        return NO_SOURCE
+    return f"{authority_label(item)}《{item.source.title}》"
+
+
+def _outranked_replacements(items, pages):
+    """A published item that replaces a published one must rest on a source at least as high.
+
+    Replacing is how the site says a text contradicts another (DESIGN.md, "Provenance"):
+    a 第三方资料 item replacing an 官方转载 or 官方原文 one would hide the better
+    source's word behind the worse one's on every page where it applies.
+    """
+    outranked = {
+        (type(item), item.pk): item
+        for model_items in items.values()
+        for item in model_items
+        if item.is_published
+        and item.replaces is not None
+        and item.replaces.is_published
+        and rank(item) < rank(item.replaces)
+    }
+    if not outranked:
+        return
+    shown_on = {key: [] for key in outranked}
+    for name, (_, guide) in pages.items():
+        for item in guide.items():
+            key = (type(item), item.pk)
+            if key in shown_on:
+                shown_on[key].append(name)
+    for key, item in outranked.items():
+        names = shown_on[key]
+        where = f"在{'、'.join(names[:3])}{f'等 {len(names)} 个页面' if len(names) > 3 else ''}上，" if names else ""
+        yield Finding(
+            ERROR,
+            editor_label(item),
+            f"依据{_source_label(item)}，却替代了依据{_source_label(item.replaces)}的{editor_label(item.replaces)}："
+            f"{where}较低来源的说法盖住了较高来源的说法。来源较低的内容不能替代来源较高的内容——"
+            "请改为由较高来源的条目替代较低来源的条目，或给这条内容找到至少同样可靠的来源。",
+        )
+
+
+def _unverified_sources(items):
+    """A published item may not rest on a source marked 待核实 or of an authority level the site does not know."""
+    for model_items in items.values():
+        for item in model_items:
+            if not item.is_published or not item.source_id:
+                continue
+            source = item.source
+            if source.authority not in RANK:
+                yield Finding(
+                    ERROR,
+                    editor_label(item),
+                    f"已发布，但它的来源《{source.title}》的可信程度“{source.authority}”不是官方原文、官方转载或第三方资料之一。",
+                )
+            elif UNVERIFIED in source.note:
+                yield Finding(
+                    ERROR,
+                    editor_label(item),
+                    f"已发布，但它的来源《{source.title}》标注为待核实（{source.note}）：核实来源后改掉这个标注，或把这条内容改回草稿。",
+                )
 
 
 def _uncovered_situations(items):

@@ -79,3 +79,48 @@ def _mark(key, authority):
 
 def as_yuan(amount):
     return yuan(Decimal(amount))
+
+
+# What each source mark on a page mixing sources means, and what its items were reviewed
+# against: a 官方转载 item is an official text read in a repost, not the issuer's page.
+MARK_MEANINGS = {
+    Source.Authority.OFFICIAL: "摘自发证机关或主管部门自己的网站",
+    Source.Authority.OFFICIAL_REPOST: "是发证机关或主管部门的文本，但本站读到的是其他网站的转载，还没有找到发布机关自己的网页",
+    None: "没有注明来源",
+}
+REVIEWED_AGAINST = {
+    Source.Authority.OFFICIAL: "对照原文核对",
+    Source.Authority.OFFICIAL_REPOST: "对照转载的官方文本核对，未见原网页",
+    Source.Authority.THIRD_PARTY: "对照上列第三方资料，未对照官方原文",
+    None: "没有来源可对照",
+}
+
+
+def source_legend(guide):
+    """Say what each mark on this mixed page means, one clause per authority level the page has.
+
+    The third-party clause names the articles; it is returned as (authority, text) pairs
+    so the template can add the sources' titles to the third-party one.
+    """
+    return [
+        (authority, f"标“{_level_name(authority)}”的，{MARK_MEANINGS[authority]}" if authority in MARK_MEANINGS else "")
+        for authority, _ in guide.reviews_by_authority
+    ]
+
+
+def review_line(guide):
+    """The review line of a mixed page: each level's latest review date and what it was checked against."""
+    parts = []
+    for authority, reviewed in guide.reviews_by_authority:
+        when = (
+            format_html('<time datetime="{}">{}</time>', f"{reviewed:%Y-%m-%d}", f"{reviewed:%Y-%m-%d}")
+            if reviewed
+            else "（尚未审核）"
+        )
+        how = f"（{REVIEWED_AGAINST[authority]}）" if reviewed else ""
+        parts.append(format_html("标“{}”的条目 {}{}", _level_name(authority), when, how))
+    return format_html("最后审核于：{}", mark_safe("；".join(str(part) for part in parts)))
+
+
+def _level_name(authority):
+    return Source.Authority(authority).label if authority else "无来源"

@@ -70,12 +70,21 @@ class Guide:
         dates = [item.reviewed_on for item in self.items() if item.reviewed_on]
         return max(dates) if dates else None
 
-    def last_reviewed_against(self, official):
-        """The latest review date of the items resting on an official text (`official`) or on anything else."""
-        dates = [
-            item.reviewed_on for item in self.items() if item.reviewed_on and rests_on_official_text(item) == official
-        ]
-        return max(dates) if dates else None
+    @cached_property
+    def reviews_by_authority(self):
+        """Return [(authority or None, latest review date or None)] for each level this guide's items rest on, best first.
+
+        None stands for items without a source. Each level's review is against its own
+        kind of text, so a page mixing them states each one (issue 22 §5).
+        """
+        latest = {}
+        for item in self.items():
+            level = item.source.authority if item.source_id else None
+            dates = latest.setdefault(level, [])
+            if item.reviewed_on:
+                dates.append(item.reviewed_on)
+        order = [*Source.Authority.values, None]
+        return [(level, max(latest[level], default=None)) for level in order if level in latest]
 
     @cached_property
     def sources(self):

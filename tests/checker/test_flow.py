@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from guides.checker import flow
 from guides.checker.questions import CHANGED, REVOKED
+from guides.checker.workdays import WorkCalendar, statutory_holidays
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, applicable_items
 from guides.models import Holiday, Precondition
@@ -330,6 +331,27 @@ def test_december_submission_warns_about_the_unknown_year_until_editors_enter_it
     page = text(client.get(url))
     assert "调休安排尚未公布" not in page
     assert "2027年1月13日" in page
+
+
+def test_a_submission_before_spring_festival_2027_counts_the_days_off_the_law_gives(client, content, frozen_today):
+    # Issue 18 §6: 28 Jan 2027 + the guide's working days must not count 9–12 Feb 2027
+    # (第六条 补假 for 初一/初二 on the weekend; 春节 "自农历除夕起，放假调休8天") as workdays.
+    start = date(2027, 1, 28)
+    assert_accepted(start)
+    page = text(client.get(result_url(**full_answers(date=start.isoformat(), urgent="no"))))
+    assert "2027 年的调休安排尚未公布" in page
+    assert "补假" in page
+    longest = max(int(high) for _, high in re.findall(r"一般 (\d+)–(\d+) 个工作日", page))
+    # The count that treated 9–12 Feb as plain workdays (the law's 第二条 days only):
+    plain, day = longest, start
+    while plain:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in statutory_holidays(2027):
+            plain -= 1
+    counted = WorkCalendar().add_workdays(start, longest).end
+    assert counted > day
+    assert f"{counted.year}年{counted.month}月{counted.day}日" in page
+    assert f"{day.year}年{day.month}月{day.day}日" not in page
 
 
 # ── every path, from the real fixtures ──────────────────────────────────────

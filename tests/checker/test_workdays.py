@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from guides.checker.workdays import WorkCalendar, add_workdays, library_knows, statutory_holidays
+from guides.checker.workdays import WorkCalendar, add_workdays, days_off_by_law, library_knows, statutory_holidays
 from guides.models import Holiday
 
 
@@ -50,11 +50,45 @@ def test_unknown_year_skips_the_statutory_holidays_and_says_so():
 def test_a_range_through_spring_festival_of_an_unknown_year_is_not_plain_weekdays():
     # 2027: 除夕 Fri 5 Feb, 初一–初三 Sat 6 – Mon 8 Feb (four days off by law since 2025).
     assert statutory_holidays(2027) >= {date(2027, 2, 5), date(2027, 2, 6), date(2027, 2, 7), date(2027, 2, 8)}
+    # 第六条: 初一 and 初二 fall on the weekend, so Tue 9 and Wed 10 Feb are 补假; the
+    # principle "春节自农历除夕起，放假调休8天" makes the block 5–12 Feb.
+    assert {date(2027, 2, d) for d in range(5, 13)} <= days_off_by_law(2027)
     result = WorkCalendar().add_workdays(date(2027, 2, 4), 1)
-    assert result.end == date(2027, 2, 9)
+    assert result.end == date(2027, 2, 15)
     assert result.is_estimate
-    # 2028: 除夕 Tue 25 Jan – 初三 Fri 28 Jan; ten working days from Mon 24 Jan.
-    assert WorkCalendar().add_workdays(date(2028, 1, 24), 10).end == date(2028, 2, 11)
+    # 2028: 除夕 Tue 25 Jan – 初三 Fri 28 Jan, the block to Tue 1 Feb; ten working days from Mon 24 Jan.
+    assert WorkCalendar().add_workdays(date(2028, 1, 24), 10).end == date(2028, 2, 15)
+
+
+def test_a_submission_on_28_january_2027_does_not_count_9_to_12_february():
+    # Before: ten working days from Thu 28 Jan 2027 ended Mon 15 Feb, counting 9–12 Feb
+    # as workdays. Now: 29 Jan, 1–4 Feb, then nothing until Mon 15 Feb → Fri 19 Feb.
+    result = WorkCalendar().add_workdays(date(2027, 1, 28), 10)
+    assert result.end == date(2027, 2, 19)
+    assert result.unknown_years == (2027,)
+    for day in range(9, 13):
+        assert not WorkCalendar().is_workday(date(2027, 2, day))
+
+
+def test_a_holiday_on_a_weekend_gets_a_weekday_make_up_day():
+    # 元旦 2028 is a Saturday: 第六条 gives Monday 3 January.
+    assert date(2028, 1, 3) in days_off_by_law(2028)
+    assert WorkCalendar().add_workdays(date(2027, 12, 31), 1).end == date(2028, 1, 4)
+    # 劳动节 2027 (1–2 May) is a weekend: 补假 Mon 3 and Tue 4 May.
+    assert WorkCalendar().add_workdays(date(2027, 4, 30), 1).end == date(2027, 5, 5)
+    # 端午 2028 is Sunday 28 May: 补假 Monday 29 May.
+    assert WorkCalendar().add_workdays(date(2028, 5, 26), 1).end == date(2028, 5, 30)
+
+
+def test_national_day_of_an_unknown_year_is_a_week_and_merges_with_mid_autumn():
+    # 2027: 国庆 1–3 Oct (Fri–Sun), 中秋 Wed 15 Sep apart: 1–7 Oct off, 15 Sep off.
+    assert {date(2027, 10, d) for d in range(1, 8)} <= days_off_by_law(2027)
+    assert date(2027, 10, 8) not in days_off_by_law(2027)
+    assert not WorkCalendar().is_workday(date(2027, 9, 15))
+    assert WorkCalendar().add_workdays(date(2027, 9, 30), 1).end == date(2027, 10, 8)
+    # 2028: 中秋 Tue 3 Oct falls inside 国庆 — "合并放假8天": 1–8 Oct.
+    assert {date(2028, 10, d) for d in range(1, 9)} <= days_off_by_law(2028)
+    assert WorkCalendar().add_workdays(date(2028, 9, 29), 1).end == date(2028, 10, 9)
 
 
 def test_statutory_holidays_are_the_thirteen_days_the_law_fixes():
@@ -88,6 +122,20 @@ def test_editor_rows_take_precedence_over_the_library():
     corrected = calendar(d2026_11_16=False, d2026_11_14=True)
     assert corrected.add_workdays(date(2026, 11, 13), 1).end == date(2026, 11, 14)
     assert corrected.add_workdays(date(2026, 11, 13), 2).end == date(2026, 11, 17)
+
+
+def test_editor_rows_of_2027_take_precedence_over_the_law_based_estimate():
+    # Say the published 2027 schedule made Thu 11 Feb a workday and Sat 20 Feb a make-up workday:
+    # the editors' rows win, and past them only 第二条's holidays are added (no guessed 补假).
+    entered = calendar(d2027_02_11=True, d2027_02_20=True, d2027_02_09=False)
+    assert entered.is_workday(date(2027, 2, 11))
+    assert entered.is_workday(date(2027, 2, 20))
+    assert not entered.is_workday(date(2027, 2, 9))
+    assert entered.is_workday(date(2027, 2, 10))  # not entered: an ordinary Wednesday of a known year
+    assert not entered.is_workday(date(2027, 2, 8))  # 初三, 第二条
+    result = entered.add_workdays(date(2027, 2, 4), 2)  # 10 and 11 Feb
+    assert result.end == date(2027, 2, 11)
+    assert not result.is_estimate
 
 
 def test_negative_or_absurd_counts_are_refused():

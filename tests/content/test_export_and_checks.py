@@ -26,10 +26,32 @@ def run_check(*args):
     return out.getvalue(), False
 
 
-def test_real_content_has_no_errors(content):
+# What today's published content trips under the rules of issue 18 §1. The content
+# work of issue 18 (publishing the official texts, dropping what they contradict)
+# empties this list; the rules are not to be loosened to make it pass.
+KNOWN_CONTENT_ERRORS = {
+    # Rests on 《专业技术人员职业资格证书管理办法》, a title only the source article cites
+    # (its source is marked 待核实; issue 18 §7 row 2: no 办法 by that name was found).
+    "提示「异地补办的依据（来源文章所引）」(cross-province-basis)",
+}
+
+
+def unexpected_errors(output):
+    """The error lines of check_content's output, less those about KNOWN_CONTENT_ERRORS."""
+    return [
+        line
+        for line in output.splitlines()
+        if line.startswith("错误｜") and line.removeprefix("错误｜").split("：")[0] not in KNOWN_CONTENT_ERRORS
+    ]
+
+
+def test_real_content_has_only_the_errors_the_content_work_is_fixing(content):
     output, failed = run_check()
-    assert not failed, output
-    assert "0 个错误" in output
+    assert not unexpected_errors(output), output
+    assert f"{len(KNOWN_CONTENT_ERRORS)} 个错误" in output
+    assert failed == bool(KNOWN_CONTENT_ERRORS)
+    errors = {line.removeprefix("错误｜").split("：")[0] for line in output.splitlines() if line.startswith("错误｜")}
+    assert errors == KNOWN_CONTENT_ERRORS
 
 
 def test_replacement_that_can_never_apply_is_an_error(content):
@@ -81,7 +103,7 @@ def test_situation_no_item_is_limited_to_is_a_warning(content):
     builders.situation(slug="stolen", name="被盗", title="被盗补办")
     output, failed = run_check()
     assert "情形「被盗」(stolen)：没有任何已发布的内容专门针对这个情形" in output
-    assert not failed
+    assert not unexpected_errors(output)
     assert run_check("--strict")[1]
 
 
@@ -173,7 +195,6 @@ def test_check_content_counts_authority_levels_and_warns_on_third_party_only_ite
     # 6 official items, and the two offices (广东省人事考试局 for 遗失, 广州市人社局).
     assert counts["专技职业资格证书遗失补办（广东）"]["官方原文"] == 8
     assert set(counts["职称证书遗失补办（广东）"]) == {"第三方资料"}
-    out = StringIO()
-    call_command("check_content", stdout=out)
-    assert "专技职业资格证书遗失补办：第三方资料" in out.getvalue()
-    assert "只有第三方资料作依据" in out.getvalue()
+    output, _ = run_check()
+    assert "专技职业资格证书遗失补办：第三方资料" in output
+    assert "只有第三方资料作依据" in output

@@ -1,5 +1,6 @@
 """How sure the site is: a page resting only on third-party material says so at the top."""
 
+from datetime import date
 from http import HTTPStatus
 
 import pytest
@@ -55,6 +56,44 @@ def test_a_repost_counts_as_official_text_not_as_an_original(content, client):
     assert "〔官方转载〕" in html
 
 
+def test_a_page_mixing_a_repost_and_an_article_calls_each_mark_what_it_is(content, client):
+    # Issue 22 §5: a 官方转载 item is not "官方原文 … 对照原文核对".
+    repost = Source.objects.create(key="repost-test", title="转载的通知", authority=Source.Authority.OFFICIAL_REPOST)
+    fee = Fee.objects.get(key="production-fee")
+    fee.source = repost
+    fee.reviewed_on = date(2026, 12, 1)
+    fee.save()
+    html = page(client)
+    notice = html[html.index("data-mixed-sources") : html.index("</div>", html.index("data-mixed-sources"))]
+    assert "官方原文" not in notice
+    assert "标“官方转载”的，是发证机关或主管部门的文本，但本站读到的是其他网站的转载" in notice
+    assert "标“第三方资料”的，整理自《职业资格证补办》" in notice
+    reviewed = html[html.index('<p class="reviewed">') : html.index("</p>", html.index('<p class="reviewed">'))]
+    assert "标“官方原文”" not in reviewed and "对照原文核对" not in reviewed
+    assert (
+        '标“官方转载”的条目 <time datetime="2026-12-01">2026-12-01</time>（对照转载的官方文本核对，未见原网页）'
+        in reviewed
+    )
+    assert "标“第三方资料”的条目" in reviewed and "未对照官方原文" in reviewed
+    assert 'href="#source-repost-test">官方转载</a>' in html
+
+
+def test_a_page_with_all_three_levels_states_each(content, client):
+    repost = Source.objects.create(key="repost-test", title="转载的通知", authority=Source.Authority.OFFICIAL_REPOST)
+    original = Source.objects.create(key="original-test", title="原文通知", authority=Source.Authority.OFFICIAL)
+    Fee.objects.filter(key="production-fee").update(source=repost, reviewed_on=date(2026, 12, 1))
+    Fee.objects.filter(key="newspaper-fee").update(source=original, reviewed_on=date(2026, 12, 2))
+    Fee.objects.get(key="production-fee").save()  # bump the content version
+    html = page(client)
+    reviewed = html[html.index('<p class="reviewed">') : html.index("</p>", html.index('<p class="reviewed">'))]
+    assert (
+        reviewed.index("标“官方原文”的条目")
+        < reviewed.index("标“官方转载”的条目")
+        < reviewed.index("标“第三方资料”的条目")
+    )
+    assert '标“官方原文”的条目 <time datetime="2026-12-02">2026-12-02</time>（对照原文核对）' in reviewed
+
+
 def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(content, client):
     from tests.checker.test_flow import full_answers, result_url
 
@@ -85,7 +124,7 @@ def test_a_page_mixing_official_and_third_party_items_marks_each_item(client, co
     assert Source.objects.get(key="gd-rsks-zs-4510411").authority == Source.Authority.OFFICIAL
     # The review line does not lend the official check's date to the article's items.
     assert '标“官方原文”的条目 <time datetime="2026-12-03">2026-12-03</time>（对照原文核对）' in html
-    assert '其余条目 <time datetime="2026-11-26">2026-11-26</time>（对照上列第三方资料' in html
+    assert '标“第三方资料”的条目 <time datetime="2026-11-26">2026-11-26</time>（对照上列第三方资料' in html
 
 
 def test_a_page_of_one_authority_says_it_once_not_per_item(client, content):
