@@ -180,9 +180,15 @@ class DirectoryEntry(Content):
                 {"see_also": "“容易混淆的本站证书类型”只用于本站不涉及的证件；本站涉及的，已经链接到它自己的指南。"}
             )
         if self.certificate_type_id is not None and self.kind in (self.Kind.AMBIGUOUS, self.Kind.WITHDRAWN):
-            raise ValidationError({"certificate_type": "“同一个叫法”和“已退出目录”的条目不链接某一类指南：请在“可能是哪几种证书”里列出各条。"})
+            raise ValidationError(
+                {
+                    "certificate_type": "“同一个叫法”和“已退出目录”的条目不链接某一类指南：请在“可能是哪几种证书”里列出各条。"
+                }
+            )
         if self.e_certificate and not self.e_certificate_note.strip():
-            raise ValidationError({"e_certificate_note": "勾选了“有电子证书”，请照来源写明范围（哪些级别、自何时起、在哪里下载）。"})
+            raise ValidationError(
+                {"e_certificate_note": "勾选了“有电子证书”，请照来源写明范围（哪些级别、自何时起、在哪里下载）。"}
+            )
         if self.is_published and self.source_id is None:
             raise ValidationError({"source": "发布前请填写来源；没有来源的条目只能是草稿。"})
         too_long = [a for a in self.alias_list() if len(a) > 30]

@@ -41,7 +41,11 @@ def test_directory_lists_the_catalogue_and_the_site_types_by_kind(client, conten
     page = text(client.get(reverse("guides:directory")))
     for name in ["注册会计师", "教师资格", "职称证书", "职业技能等级证书", "工程技术人员职称"]:
         assert f">{name}</a>" in page, name
-    assert page.index("专业技术人员职业资格（准入类）") < page.index(">注册会计师</a>") < page.index(">职业技能等级证书</a>")
+    assert (
+        page.index("专业技术人员职业资格（准入类）")
+        < page.index(">注册会计师</a>")
+        < page.index(">职业技能等级证书</a>")
+    )
 
 
 def test_an_in_scope_entry_leads_to_its_guides_and_the_checker(client, content):
