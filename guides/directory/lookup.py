@@ -114,7 +114,9 @@ class Directory:
             alias, window = max(near[leader], key=lambda pair: len(pair[0]))
             if not any(w in window and w not in alias for w in self.words if len(w) >= 2):
                 return Match(entry=leader, typo=alias)
-        return Match(suggestions=tuple(ranked[:MAX_SUGGESTIONS]))
+        # Ask among the closest only (an entry whose near name is shorter explains less of the query).
+        closest = [e for e in ranked if best[e] == best[leader]]
+        return Match(suggestions=tuple(closest[:MAX_SUGGESTIONS]))
 
 
 def _haystack(entry):
