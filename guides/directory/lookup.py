@@ -94,16 +94,16 @@ class Directory:
         for alias, entry in self.aliases:
             start = folded.find(alias)
             while start != -1:
-                if not _inside_other_word(folded, start, alias):
+                if not _inside_other_word(folded, start, len(alias), alias):
                     return Match(entry=entry)
                 start = folded.find(alias, start + 1)
         near = {}
         for alias, entry in self.aliases:
             if len(alias) < 4:
                 continue
-            window = _near(alias, folded)
-            if window is not None:
-                near.setdefault(entry, []).append((alias, window))
+            found = _near(alias, folded)
+            if found is not None and not _inside_other_word(folded, found[0], len(found[1]), alias):
+                near.setdefault(entry, []).append((alias, found[1]))
         if not near:
             return Match()
         # The closest is the entry whose near name is longest (it explains more of what was typed).
@@ -131,9 +131,9 @@ def _haystack(entry):
     return normalize(" ".join(parts))
 
 
-def _inside_other_word(text, start, alias):
-    """Tell whether the occurrence of `alias` at `start` overlaps another word that extends past it."""
-    end = start + len(alias)
+def _inside_other_word(text, start, length, alias):
+    """Tell whether the `length` characters at `start` (where `alias` was found) overlap another word that extends past them."""
+    end = start + length
     for word in OTHER_WORDS:
         if word in alias:
             continue
@@ -146,15 +146,15 @@ def _inside_other_word(text, start, alias):
 
 
 def _near(alias, text):
-    """Return the part of `text` that is `alias` with one character substituted or left out, or None."""
+    """Return (start, part) of `text` that is `alias` with one character substituted or left out, or None."""
     n = len(alias)
     for start in range(len(text) - n + 2):
         window = text[start : start + n]
         if len(window) == n and sum(a != b for a, b in zip(alias, window, strict=True)) == 1:
-            return window
+            return start, window
         shorter = text[start : start + n - 1]
         if len(shorter) == n - 1 and any(alias[:i] + alias[i + 1 :] == shorter for i in range(n)):
-            return shorter
+            return start, shorter
     return None
 
 

@@ -274,3 +274,20 @@ def test_the_directory_page_runs_the_same_queries_however_many_entries(client, c
     assert len(thirty_more) == len(one_more)
     directory_queries = [q for q in thirty_more.captured_queries if "guides_directoryentry" in q["sql"]]
     assert len(directory_queries) == 3  # entries, their other sources, their alternatives
+
+
+@pytest.mark.parametrize(
+    ("query", "hidden", "wrong"),
+    [
+        # Without their own entries, these must not fall back on a shorter or one-letter-off name.
+        ("律师执业证遗失补办", "lawyer-practice-certificate", "physician-qualification"),
+        ("中小学一级教师证书遗失", "title-series-school-teachers", "teacher-qualification"),
+        ("执业兽医师资格证丢了", "veterinary-qualification", "physician-qualification"),
+    ],
+)
+def test_a_name_inside_a_longer_name_of_another_certificate_is_no_match(content, query, hidden, wrong):
+    entry = DirectoryEntry.objects.get(slug=hidden)
+    entry.is_published = False
+    entry.save()  # a save moves the content version: the directory is reloaded
+    outcome = ranking.search(query)
+    assert outcome.entry is None or outcome.entry.slug != wrong  # at most a "您要找的是不是" question
