@@ -10,19 +10,24 @@ from guides.models import DirectoryEntry
 @admin.register(DirectoryEntry)
 class DirectoryEntryAdmin(ContentAdmin):
     form = SlugGuardForm
-    list_display = ["name", "kind", "certificate_type", "reissued_by", "is_published", "reviewed_on"]
-    list_filter = ["kind", "certificate_type", "is_published", ReviewAgeFilter]
+    list_display = ["name", "kind", "department", "certificate_type", "e_certificate", "is_published", "reviewed_on"]
+    list_filter = ["kind", "department", "certificate_type", "e_certificate", "is_published", ReviewAgeFilter]
+    filter_horizontal = ["more_sources", "alternatives"]
     search_fields = ["name", "aliases", "implemented_by", "reissued_by", "slug"]
     list_select_related = ["certificate_type", "source"]
     readonly_fields = ["updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "aliases", "kind", "certificate_type"]}),
+        (None, {"fields": ["name", "aliases", "kind", "catalogue_no", "department", "certificate_type"]}),
+        ("电子证书", {"fields": ["e_certificate", "e_certificate_note"]}),
         (
             "谁补办、怎么办",
             {
-                "fields": ["implemented_by", "reissued_by", "how", "see_also"],
+                "fields": ["implemented_by", "reissued_by", "how", "see_also", "alternatives"],
                 "description": "本站不涉及的证件（“本站证书类型”留空），页面只显示这里写的去处，务必有来源。",
             },
         ),
-        ("发布与审核", {"fields": ["is_published", "reviewed_on", "source", "order", "slug", "updated_at"]}),
+        (
+            "发布与审核",
+            {"fields": ["is_published", "reviewed_on", "source", "more_sources", "order", "slug", "updated_at"]},
+        ),
     ]

@@ -103,6 +103,7 @@ class SearchPage:
     truncated: bool = False
     problem: str = ""  # "empty" or "no-words": the query held nothing to search for
     entry: object = None  # the directory entry the query names (电工证, 驾驶证), if any
+    suggestions: tuple = ()  # entries a misspelt name may mean, when no one entry is clearly meant
 
     @property
     def searched(self):
@@ -164,7 +165,8 @@ def search(raw, index=None):
     if not text.strip():
         outcome.problem = "empty"
         return outcome
-    outcome.entry = get_directory().find(text)
+    named = get_directory().match(text)
+    outcome.entry, outcome.suggestions = named.entry, named.suggestions
     if outcome.entry is not None and not outcome.entry.in_scope:
         return outcome  # not ours: the page says who reissues it, and shows no unrelated guide
     index = index or get_index()

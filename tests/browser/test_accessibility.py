@@ -56,6 +56,11 @@ PAGES = [
     ("guide-offices", "guides:guide_region", ["professional-qualification", "lost", "guangdong"], 200),
     ("checker-outcome-offices", None, [OUTCOME_OFFICES], 200),
     ("search-confused-document", None, ["/search/?q=电工证丢了怎么办"], 200),
+    ("directory-filtered", None, ["/certificates/?q=财政&kind=&dept=finance"], 200),
+    ("search-ambiguous-name", None, ["/search/?q=建造师证丢了"], 200),
+    ("search-did-you-mean", None, ["/search/?q=注册计师证丢了"], 200),
+    ("directory-other-authority", "guides:directory_entry", ["legal-professional-qualification"], 200),
+    ("directory-e-certificate", "guides:directory_entry", ["constructor"], 200),
 ]
 
 pytestmark = pytest.mark.browser
