@@ -56,11 +56,16 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi
 
 # --- Production serving and the benchmark ---
-.PHONY: serve bench lighthouse
+.PHONY: serve release bench lighthouse
 PROD := DJANGO_SETTINGS_MODULE=reissue_site.settings.prod
 
-serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS).
+# Once per release, from one machine, before any host serves the new code (docs/operations.md):
+# migrations run concurrently from several hosts fail, so `make serve` never migrates.
+release: venv  ## Apply the release's migrations to the production database, once (same environment as serve).
 	$(PROD) $(PY) manage.py migrate --no-input
+
+serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS); run `make release` first.
+	@$(PROD) $(PY) manage.py migrate --check >/dev/null || { echo "serve: 数据库有未执行的迁移（或无法连接，见上）。请先在一台机器上运行一次 make release（docs/operations.md，发布步骤）。" >&2; exit 1; }
 	$(PROD) $(PY) manage.py collectstatic --no-input
 	$(PROD) $(VENV)/bin/gunicorn -c reissue_site/gunicorn.conf.py
 
