@@ -4,6 +4,7 @@ and the client's address as the rate limit and the login lockout see it."""
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils.cache import patch_cache_control
 
 
@@ -25,6 +26,23 @@ class SecurityHeadersMiddleware:
             # A response that sets a cookie (a CSRF token, a session) is personal.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a path or query parameter holding a NUL character (``%00``).
+
+    No page takes one, and PostgreSQL refuses NUL in text: an admin autocomplete
+    with ``term=%00`` reached the database and answered 503 "服务暂时不可用" as if the
+    database were down. Form fields already refuse NUL (Django's validator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in v for k, vs in request.GET.lists() for v in [k, *vs]):
+            raise BadRequest("请求里含有空字符（%00），无法处理。")
+        return self.get_response(request)
 
 
 def client_address(request):

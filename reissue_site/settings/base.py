@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # %00 in a path or query parameter: 400, before it can reach the database.
+    "guides.web.security.RejectNulBytesMiddleware",
     # Whole-page cache hits skip everything below, database included (so they
     # survive an outage); the headers the middleware under it add are stored with
     # the page and replayed on every hit.
