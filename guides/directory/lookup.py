@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from guides.caching import local_cache
 from guides.caching.version import get_content_version
 from guides.models import DirectoryEntry
-from guides.search.query import normalize
+from guides.search.query import MAX_QUERY_CHARS, normalize
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,11 @@ class Directory:
         """Return the entry whose name or alias appears in `text` (the longest such alias), or None.
 
         Failing that, a name of four or more characters typed with one character wrong
-        (注册会记师) or missing (注册计师) still finds its entry.
+        (注册会记师) or missing (注册计师) still finds its entry. Only the first
+        MAX_QUERY_CHARS folded characters are read: the typo pass costs
+        aliases × characters, and a query is never longer than that.
         """
-        folded = normalize(text)
+        folded = normalize(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         exact = next((entry for alias, entry in self.aliases if alias in folded), None)
         if exact is not None:
             return exact

@@ -29,20 +29,31 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """Answer 400 to a path or query parameter holding a NUL character (``%00``).
+    """Answer 400 to an admin request whose query parameters hold a NUL character (``%00``).
 
-    No page takes one, and PostgreSQL refuses NUL in text: an admin autocomplete
-    with ``term=%00`` reached the database and answered 503 "服务暂时不可用" as if the
-    database were down. Form fields already refuse NUL (Django's validator).
+    The admin hands its query parameters (changelist search, filters, autocomplete
+    terms) to the database as they are, and PostgreSQL refuses NUL in text: an
+    autocomplete with ``term=%00`` answered 503 "服务暂时不可用" as if the database were
+    down. The public pages parse their parameters first (search drops control
+    characters, forms refuse NUL), so they keep answering; a `DataError` that still
+    reaches the 500 handler answers 400 too (`guides.web.health.server_error`).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any("\x00" in v for k, vs in request.GET.lists() for v in [k, *vs]):
-            raise BadRequest("请求里含有空字符（%00），无法处理。")
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match and "admin" in match.app_names and _holds_nul(request.GET):
+            raise BadRequest("请求里含有空字符（%00），无法处理。")
+        return None
+
+
+def _holds_nul(params):
+    return any("\x00" in value for key, values in params.lists() for value in [key, *values])
 
 
 def client_address(request):

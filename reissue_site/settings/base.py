@@ -42,8 +42,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # %00 in a path or query parameter: 400, before it can reach the database.
-    "guides.web.security.RejectNulBytesMiddleware",
     # Whole-page cache hits skip everything below, database included (so they
     # survive an outage); the headers the middleware under it add are stored with
     # the page and replayed on every hit.
@@ -57,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # %00 in an admin query parameter: 400, before it can reach the database.
+    "guides.web.security.RejectNulBytesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from guides.directory.lookup import get_directory
 from guides.models import DirectoryEntry, Source
 from guides.search import ranking
 
@@ -221,3 +222,12 @@ def test_the_examples_the_pages_give_are_names_the_directory_finds(client, conte
     assert len(examples) >= 4
     for name in examples:
         assert get_directory().find(name) is not None, name
+
+
+def test_the_typo_pass_reads_only_the_first_hundred_folded_characters(content):
+    """Its cost is aliases × characters, so the text it reads is bounded (issue 20, point 6)."""
+    directory = get_directory()
+    assert directory.find("啊" * 90 + "注册会记师") is not None  # one character wrong, within the first 100
+    assert directory.find("啊" * 100 + "注册会记师") is None  # past them: not read
+    assert directory.find("\ufdfa" * 6 + "注册会记师") is None  # U+FDFA folds to 18: 108 characters before the name
+    assert directory.find("\ufdfa" * 5 + "注册会记师") is not None  # 90 before it: read

@@ -269,3 +269,21 @@ def test_the_query_is_shown_back_as_typed_but_matched_folded(content):
 )
 def test_everyday_words_for_what_happened_reach_the_situation(content, query, situation):
     assert run(query).results[0].guide.url.endswith(f"/{situation}/")
+
+
+# ── Bounded work: the query is cut after it is folded (issue 20, point 6) ──
+
+
+def test_a_query_that_folding_lengthens_is_cut_after_folding(content):
+    # U+FDFA folds (NFKC) to 18 characters: 100 of them were matched as 1,800.
+    outcome = run("\ufdfa" * 100)
+    assert outcome.truncated
+    assert len(outcome.query) <= 100
+    assert len(outcome.folded) == 100
+    assert run("工本费").folded == "工本费" and not run("工本费").truncated
+
+
+def test_the_cut_query_still_finds_what_its_first_hundred_characters_name(content):
+    outcome = run("\ufdfa" * 3 + "证书丢了怎么补办" + "\ufdfa" * 97)
+    assert outcome.truncated
+    assert outcome.results
