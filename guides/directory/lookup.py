@@ -62,8 +62,24 @@ def _load(include_drafts):
     if not include_drafts:
         qs = qs.filter(is_published=True)
     entries = tuple(qs)
+    if not include_drafts:
+        for entry in entries:
+            _hide_draft_types(entry)
     aliases = sorted(
         ((normalize(alias), entry) for entry in entries for alias in entry.alias_list() if normalize(alias)),
         key=lambda pair: -len(pair[0]),
     )
     return Directory(entries=entries, aliases=tuple(aliases))
+
+
+def _hide_draft_types(entry):
+    """Drop links to a certificate type that is not published (its guides answer 404).
+
+    The entry then answers with its own text, as an entry the site does not cover
+    (由谁补办, 怎么办; check_content warns that the entry points at a draft). Only
+    this cached copy changes; editors' previews, which show drafts, keep the link.
+    """
+    if entry.certificate_type is not None and not entry.certificate_type.is_published:
+        entry.certificate_type = None
+    if entry.see_also is not None and not entry.see_also.is_published:
+        entry.see_also = None
