@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := reference regions guide drafts offices synonyms directory
 
-.PHONY: run test venv migrate load lint format check-migrations editor clean screenshots
+.PHONY: run test venv migrate load lint format check-migrations editor clean screenshots snapshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ TEST_WORKERS ?= 2
 
 test: venv  ## Run the whole test suite, in random order (PostgreSQL when DATABASE_URL is set).
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+snapshots: venv  ## Rewrite tests/checker/snapshots/paths.txt (every checker path's outcome, fees, dates) after a meant change.
+	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q -n 0 -p no:randomly tests/checker/test_snapshots.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
