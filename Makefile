@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FIXTURES := reference regions guide drafts offices synonyms directory
 
-.PHONY: run test venv migrate load lint format check-migrations editor clean screenshots
+.PHONY: run test venv migrate load lint format check-migrations editor clean screenshots snapshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ TEST_WORKERS ?= 2
 test: venv  ## Run the whole test suite, in random order (PostgreSQL when DATABASE_URL is set).
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
+snapshots: venv  ## Rewrite tests/checker/snapshots/paths.txt (every checker path's outcome, fees, dates) after a meant change.
+	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q -n 0 -p no:randomly tests/checker/test_snapshots.py
+
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -56,11 +59,16 @@ screenshots: venv  ## Refresh the README screenshots from the browser tests.
 	@if [ -f test-artifacts/checker-outcome-360.png ]; then cp test-artifacts/checker-outcome-360.png docs/screenshots/checker-outcome-360.png; fi
 
 # --- Production serving and the benchmark ---
-.PHONY: serve bench lighthouse
+.PHONY: serve release bench lighthouse
 PROD := DJANGO_SETTINGS_MODULE=reissue_site.settings.prod
 
-serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS).
+# Once per release, from one machine, before any host serves the new code (docs/operations.md):
+# migrations run concurrently from several hosts fail, so `make serve` never migrates.
+release: venv  ## Apply the release's migrations to the production database, once (same environment as serve).
 	$(PROD) $(PY) manage.py migrate --no-input
+
+serve: venv  ## Serve like production: gunicorn + whitenoise (needs DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, DJANGO_ALLOWED_HOSTS); run `make release` first.
+	@$(PROD) $(PY) manage.py migrate --check >/dev/null || { echo "serve: 数据库有未执行的迁移（或无法连接，见上）。请先在一台机器上运行一次 make release（docs/operations.md，发布步骤）。" >&2; exit 1; }
 	$(PROD) $(PY) manage.py collectstatic --no-input
 	$(PROD) $(VENV)/bin/gunicorn -c reissue_site/gunicorn.conf.py
 

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import connections, router, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,9 @@ from guides.registry import BOOKKEEPING_FIELDS
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin, answering a malformed object or version id with 404 instead of 500."""
+    """simple-history's admin for every editable table: the stale-save guard on its change form,
+    its changelist rows and its revert-from-history form, and 404 for a malformed object or
+    version id instead of 500."""
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(object_id)
@@ -26,9 +30,45 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         _require_id(object_id)
         _require_id(version_id)
-        # Reverting saves an old version on purpose: the stale-save guard does not apply.
+        # The revert form holds an old version's values (and its update time): the guard
+        # compares with the row as it was when the revert page was opened, read afresh.
         request.reverting = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # simple-history does not run this in a transaction; the guard's row lock needs one.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if self.has_change_permission(request, obj):  # a read-only page saves nothing
+            form = kwargs.get("form", self.form)
+            kwargs["form"] = stale_guard(form, reverting=getattr(request, "reverting", False))
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        return with_version_field(fieldsets)
+
+    def get_changelist_form(self, request, **kwargs):
+        # templates/admin/guides/change_list.html renders each row's hidden version.
+        form = super().get_changelist_form(request, **kwargs)
+        return stale_guard(form, list_field=self.list_editable[0]) if self.list_editable else form
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and self.list_editable:
+            # Django validates list rows outside its saving transaction; the guard's row lock needs one.
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, extra_context)
+
+
+def with_version_field(fieldsets):
+    """Return `fieldsets` with the stale-save guard's hidden field in its last set."""
+    fieldsets = list(fieldsets)
+    if VERSION_FIELD not in flatten_fieldsets(fieldsets):
+        name, options = fieldsets[-1]
+        fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+    return fieldsets
 
 
 def _require_id(value):
@@ -146,22 +186,61 @@ class GuideItemForm(forms.ModelForm):
 VERSION_FIELD = "opened_version"
 
 
-def stale_guard(form_class, list_field=None):
+def row_version(model, pk, instance=None):
+    """Return a token that changes whenever row `pk` is saved: its update time, or its latest history record.
+
+    Tables without `updated_at` (来源, 同义词, 节假日, 问题报告) have history, and every save
+    through the admin or the ORM writes a history record.
+    """
+    if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+        if instance is not None:
+            stamp = instance.updated_at
+        else:
+            stamp = model._default_manager.filter(pk=pk).values_list("updated_at", flat=True).first()
+        return stamp.isoformat() if stamp else ""
+    latest = model.history.filter(id=pk).order_by("-history_id").values_list("history_id", flat=True).first()
+    return f"history-{latest or 0}"
+
+
+def lock_row(model, pk):
+    """Lock row `pk` until the transaction ends (PostgreSQL), so a concurrent guarded save waits for this one.
+
+    SQLite has no row locks: its transactions take the write lock when they begin
+    (settings: transaction_mode IMMEDIATE), which serialises saves the same way.
+    Returns whether the row exists.
+    """
+    queryset = model._default_manager.filter(pk=pk)
+    if not connections[queryset.db].get_autocommit():
+        queryset = queryset.select_for_update()
+    return queryset.exists()
+
+
+def stale_guard(form_class, list_field=None, reverting=False):
     """Return `form_class` refusing a save if the row changed since the form was opened.
 
     On a change form any stale save is refused: it carries every field, inlines
     included, as the editor saw them. A changelist row (`list_field`: its first
     editable column, where Django shows a row's errors) is refused only if it would
-    write something, so saving a list does not fail over rows nobody touched.
+    write something, so saving a list does not fail over rows nobody touched. A
+    revert form (`reverting`) holds an old version, so its token is read from the
+    database rather than from the instance. The check locks the row first, so of two
+    simultaneous saves one waits for the other and is then refused: the check and the
+    save are atomic (the admin saves in the same transaction).
     """
+    if getattr(form_class, "stale_guarded", False):
+        return form_class
 
     class StaleGuardForm(form_class):
+        stale_guarded = True
         opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            if self.instance.pk is not None and self.instance.updated_at:
-                self.fields[VERSION_FIELD].initial = self.instance.updated_at.isoformat()
+            if self.instance.pk is not None:
+                model = type(self.instance)
+                self.fields[VERSION_FIELD].initial = row_version(
+                    model, self.instance.pk, None if reverting else self.instance
+                )
 
         def clean(self):
             cleaned = super().clean()
@@ -169,14 +248,17 @@ def stale_guard(form_class, list_field=None):
             if self.instance.pk is None or not opened:
                 return cleaned
             model = type(self.instance)
-            current = model.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
-            if current is None or current.isoformat() == opened:
+            exists = lock_row(model, self.instance.pk)
+            current = row_version(model, self.instance.pk) if exists else None
+            if current == opened:
                 return cleaned
             if list_field and not [name for name in self.changed_data if name != VERSION_FIELD]:
                 return cleaned
+            if current is None:
+                raise forms.ValidationError("保存失败：此记录在您打开后已被删除。", code="stale")
             # Carry the new stamp, so a save after checking the page goes through.
             self.data = self.data.copy()
-            self.data[self.add_prefix(VERSION_FIELD)] = current.isoformat()
+            self.data[self.add_prefix(VERSION_FIELD)] = current
             error = forms.ValidationError(stale_message(model, self.instance.pk), code="stale")
             if list_field:
                 self.add_error(list_field, error)

@@ -7,13 +7,11 @@ every change is kept by django-simple-history and can be reverted from "历史�
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from guides.admin.common import (
-    VERSION_FIELD,
     GuideItemForm,
     HistoryAdmin,
     ReviewAgeFilter,
@@ -21,7 +19,6 @@ from guides.admin.common import (
     guide_url_for_item,
     mark_reviewed,
     publish,
-    stale_guard,
     unpublish,
 )
 from guides.admin.feedback import FlaggedByReadersFilter
@@ -61,26 +58,12 @@ PUBLISHING_FIELDSET = (
 )
 
 
-def with_version_field(request, fieldsets):
-    """Return `fieldsets` with the stale-save guard's hidden field in its last set (none when reverting)."""
-    fieldsets = list(fieldsets)
-    if not getattr(request, "reverting", False) and VERSION_FIELD not in flatten_fieldsets(fieldsets):
-        name, options = fieldsets[-1]
-        fieldsets[-1] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
-    return fieldsets
-
-
 class ContentAdmin(HistoryAdmin):
     """Shared by every content table: review filter and actions, history list columns."""
 
     actions = [mark_reviewed, publish, unpublish]
     list_per_page = 50
     save_on_top = True
-
-    def get_form(self, request, obj=None, **kwargs):
-        if not getattr(request, "reverting", False):
-            kwargs["form"] = stale_guard(kwargs.get("form", self.form))
-        return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -91,12 +74,7 @@ class ContentAdmin(HistoryAdmin):
                 (name, {**options, "fields": [f for f in options["fields"] if f not in BOOKKEEPING_FIELDS]})
                 for name, options in fieldsets
             ]
-        return with_version_field(request, fieldsets)
-
-    def get_changelist_form(self, request, **kwargs):
-        # templates/admin/guides/change_list.html renders each row's hidden version.
-        form = super().get_changelist_form(request, **kwargs)
-        return stale_guard(form, list_field=self.list_editable[0]) if self.list_editable else form
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

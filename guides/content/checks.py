@@ -75,6 +75,7 @@ def audit_content(on=None):
         *_third_party_only(items),
         # A published directory entry sends people somewhere on its source's word, like an item.
         *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
+        *_directory_links_to_drafts(),
     ]
     labels = dict(Source.Authority.choices)
     counts, page_items = {}, {}
@@ -85,6 +86,23 @@ def audit_content(on=None):
         page_items[name] = by_level
         counts[name] = Counter({level: len(names) for level, names in by_level.items()})
     return ContentAudit(findings=findings, pages=counts, page_items=page_items)
+
+
+def _directory_links_to_drafts():
+    """A published entry whose certificate type is a draft cannot link to its guides (they answer 404)."""
+    entries = DirectoryEntry.objects.filter(is_published=True).select_related("certificate_type", "see_also")
+    for entry in entries:
+        for field in ("certificate_type", "see_also"):
+            cert = getattr(entry, field)
+            if cert is not None and not cert.is_published:
+                label = DirectoryEntry._meta.get_field(field).verbose_name
+                yield Finding(
+                    WARNING,
+                    editor_label(entry),
+                    f"已发布，但{label}“{cert}”尚未发布：公众页面不链接它的指南，只显示本条的“由谁补办”和“怎么办”"
+                    + ("" if entry.reissued_by.strip() and entry.how.strip() else "（这两项现在为空，请补上）")
+                    + "。",
+                )
 
 
 NO_SOURCE = "无来源"

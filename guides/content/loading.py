@@ -6,6 +6,8 @@ editor's first change to loaded content can then be reverted, and `load_content`
 tells an editor's change from a load by the reason of the latest record.
 """
 
+from dataclasses import dataclass
+
 from django.db.models.signals import post_save
 
 from guides.registry import BOOKKEEPING_FIELDS, CONTENT_MODELS
@@ -39,3 +41,57 @@ def fields_differ(instance, other):
 def connect_fixture_history():
     for model in CONTENT_MODELS:
         post_save.connect(record_fixture_load, sender=model, dispatch_uid=f"content-history-{model.__name__}")
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A row an editor deleted, or whose natural key (key, slug, channel label) an editor changed."""
+
+    pk: int
+    kind: str  # "deleted" or "renamed"
+    current: object = None  # the renamed row as it is now
+
+    def describe(self):
+        if self.kind == "deleted":
+            return "编辑已在后台删除"
+        return f"编辑已在后台改名为 {list(self.current.natural_key())!r}"
+
+
+def history_lookup(model, natural_key):
+    """Return the filter that finds a model's history records carrying `natural_key`, or None."""
+    natural_key = list(natural_key)
+    manager = model._default_manager
+    field = getattr(manager, "natural_key_field", None)
+    if field and len(natural_key) == 1:
+        return {field: natural_key[0]}
+    if model._meta.model_name == "holiday" and len(natural_key) == 1:
+        return {"date": natural_key[0]}
+    if model._meta.model_name == "stepchannel" and len(natural_key) == 3:
+        step_model = model._meta.get_field("step").related_model
+        step_ids = step_model.history.filter(key=natural_key[0]).values_list("id", flat=True)
+        return {"step_id__in": list(step_ids), "kind": natural_key[1], "label": natural_key[2]}
+    return None
+
+
+def editors_removal(model, natural_key):
+    """Tell whether the row a fixture names by `natural_key` was deleted or renamed since (a `Removal`), or None.
+
+    The row's history says so: a record with that natural key whose row is now gone
+    (its last record a deletion) or carries another natural key. Loads never delete or
+    rename rows, so either is an editor's change.
+    """
+    if not hasattr(model, "history") or any(part is None for part in natural_key):
+        return None
+    lookup = history_lookup(model, natural_key)
+    if lookup is None:
+        return None
+    record = model.history.filter(**lookup).order_by("-history_date", "-history_id").first()
+    if record is None:
+        return None
+    current = model._default_manager.filter(pk=record.id).first()
+    if current is None:
+        last = model.history.filter(id=record.id).order_by("-history_date", "-history_id").first()
+        return Removal(record.id, "deleted") if last.history_type == "-" else None
+    if [str(part) for part in current.natural_key()] != [str(part) for part in natural_key]:
+        return Removal(record.id, "renamed", current)
+    return None

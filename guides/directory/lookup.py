@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from guides.caching import local_cache
 from guides.caching.version import get_content_version
 from guides.models import DirectoryEntry
-from guides.search.query import normalize
+from guides.search.query import MAX_QUERY_CHARS, normalize
 
 # Words that name a different profession or level when an alias is found next to or
 # inside them. An alias occurrence overlapped by one of these (which the alias itself
@@ -89,8 +89,12 @@ class Directory:
         return self.match(text).entry
 
     def match(self, text):
-        """Return the `Match` for `text`: the entry it names, or candidates it may mean."""
-        folded = normalize(text)
+        """Return the `Match` for `text`: the entry it names, or candidates it may mean.
+
+        Only the first MAX_QUERY_CHARS folded characters are read: the typo pass costs
+        aliases × characters, and a query is never longer than that.
+        """
+        folded = normalize(text[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         for alias, entry in self.aliases:
             start = folded.find(alias)
             while start != -1:
@@ -174,9 +178,25 @@ def _load(include_drafts):
     if not include_drafts:
         qs = qs.filter(is_published=True)
     entries = tuple(qs)
+    if not include_drafts:
+        for entry in entries:
+            _hide_draft_types(entry)
     aliases = sorted(
         ((normalize(alias), entry) for entry in entries for alias in entry.alias_list() if normalize(alias)),
         key=lambda pair: -len(pair[0]),
     )
     words = frozenset(alias for alias, _ in aliases) | frozenset(OTHER_WORDS)
     return Directory(entries=entries, aliases=tuple(aliases), words=words)
+
+
+def _hide_draft_types(entry):
+    """Drop links to a certificate type that is not published (its guides answer 404).
+
+    The entry then answers with its own text, as an entry the site does not cover
+    (由谁补办, 怎么办; check_content warns that the entry points at a draft). Only
+    this cached copy changes; editors' previews, which show drafts, keep the link.
+    """
+    if entry.certificate_type is not None and not entry.certificate_type.is_published:
+        entry.certificate_type = None
+    if entry.see_also is not None and not entry.see_also.is_published:
+        entry.see_also = None

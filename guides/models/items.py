@@ -198,7 +198,10 @@ class StepChannel(models.Model):
         return f"{self.step}：{self.label}"
 
     def natural_key(self):
-        return (*self.step.natural_key(), self.kind, self.label)
+        # A fixture row whose step is not in the database (an editor deleted or renamed it)
+        # is still built, so that `load_content` can name it instead of failing.
+        step_key = self.step.natural_key() if self.step_id else (None,)
+        return (*step_key, self.kind, self.label)
 
     natural_key.dependencies = ["guides.step"]
 

@@ -101,6 +101,7 @@ class SearchPage:
     concepts: list = field(default_factory=list)
     results: list = field(default_factory=list)
     truncated: bool = False
+    folded: str = ""  # the query as matched: folded (NFKC, lower case), at most MAX_QUERY_CHARS
     problem: str = ""  # "empty" or "no-words": the query held nothing to search for
     entry: object = None  # the directory entry the query names (电工证, 驾驶证), if any
     suggestions: tuple = ()  # entries a misspelt name may mean, when no one entry is clearly meant
@@ -161,7 +162,13 @@ def search(raw, index=None):
         outcome.truncated = True
         shown = shown[:MAX_QUERY_CHARS]
     outcome.query = shown
+    # Cut again after folding: NFKC can lengthen a character eighteen-fold (U+FDFA),
+    # and everything below costs in proportion to the folded length.
     text = normalize(shown)
+    if len(text) > MAX_QUERY_CHARS:
+        outcome.truncated = True
+        text = text[:MAX_QUERY_CHARS]
+    outcome.folded = text
     if not text.strip():
         outcome.problem = "empty"
         return outcome

@@ -5,12 +5,13 @@ import uuid
 from http import HTTPStatus
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, DataError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request
 from django.views.defaults import server_error as default_server_error
 
 
@@ -65,10 +66,15 @@ def robots_txt(request):
 def server_error(request, template_name="500.html"):
     """Answer a database outage with a friendly 503, anything else with the 500 page.
 
+    A `DataError` is the database refusing a value (NUL in text, a number out of
+    range): bad input, not an outage, so it answers 400 — it is still logged as an
+    error, since a value that reached the database unchecked is a bug to fix.
     Django calls this inside its exception handler, so the exception being
     handled is still in `sys.exc_info()`. Neither page touches the database.
     """
     exc = sys.exc_info()[1]
+    if isinstance(exc, DataError):
+        return bad_request(request, exc)
     if isinstance(exc, DatabaseError):
         response = HttpResponse(loader.get_template("503.html").render(), status=HTTPStatus.SERVICE_UNAVAILABLE)
         response["Retry-After"] = "30"

@@ -516,3 +516,28 @@ def test_guangdong_electronic_outcome_does_not_offer_paper_for_a_project_already
 def test_the_outcome_says_who_reissues_this_type(client, content):
     page = text(client.get(result_url(**full_answers())))
     assert "<dt>由谁补办</dt><dd>证书上所载的发证机关（人社部门或职称评审委员会组建单位）" in page
+
+
+# ── the submission-date window at its boundaries (issue 20, point 18) ─────────
+
+
+def test_the_earliest_allowed_submission_date_is_exactly_the_past_limit():
+    day = date(2026, 12, 14)
+    flow.check_date_window(day - flow.DATE_PAST_LIMIT, day)  # the earliest allowed: accepted
+    with pytest.raises(flow.InvalidAnswer, match="提交日期不能早于 2026-11-14"):
+        flow.check_date_window(day - flow.DATE_PAST_LIMIT - timedelta(days=1), day)
+
+
+def test_the_latest_allowed_submission_date_is_exactly_the_future_limit():
+    day = date(2026, 12, 14)
+    flow.check_date_window(day + flow.DATE_FUTURE_LIMIT, day)
+    with pytest.raises(flow.InvalidAnswer, match="不晚于 2027-12-15"):
+        flow.check_date_window(day + flow.DATE_FUTURE_LIMIT + timedelta(days=1), day)
+
+
+def test_the_earliest_allowed_date_is_accepted_by_the_checker_and_the_day_before_is_not(client, content, frozen_today):
+    earliest = frozen_today - flow.DATE_PAST_LIMIT
+    accepted = client.get(result_url(**full_answers(date=earliest.isoformat())), follow=True)
+    assert "outcome--guide" in accepted.content.decode()
+    refused = client.get(result_url(**full_answers(date=(earliest - timedelta(days=1)).isoformat())), follow=True)
+    assert f"提交日期不能早于 {earliest:%Y-%m-%d}" in refused.content.decode()

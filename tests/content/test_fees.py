@@ -107,3 +107,14 @@ def test_checker_outcome_fee_total(client, content, reason, urgent, delivery, to
     page = response.content.decode()
     assert f"<strong data-fee-total>{total}</strong>" in page
     assert ("另加快递服务费（按实际重量计算）" in page) is express
+
+
+def test_a_mail_only_fee_is_counted_when_the_delivery_is_not_known():
+    """Not known (mailing=None): a mail-only fee may apply, so its amount is in the total (issue 20, point 18)."""
+    postage = dict(name="邮寄费", min_amount="10.00", max_amount="22.00", only_when_mailing=True)
+    unknown = estimate_fees([fee(**PRODUCTION), fee(**postage)], mailing=None)
+    assert unknown.excluded == []
+    assert [line.fee.name for line in unknown.counted] == ["工本费", "邮寄费"]
+    assert (unknown.total_min, unknown.total_max) == (Decimal("30.00"), Decimal("72.00"))
+    in_person = estimate_fees([fee(**PRODUCTION), fee(**postage)], mailing=False)
+    assert (in_person.total_min, in_person.total_max) == (Decimal("20.00"), Decimal("50.00"))

@@ -150,3 +150,98 @@ def test_a_changed_fixture_reloads_over_a_loaded_item_with_limits(content, tmp_p
     )
     assert err.getvalue() == ""
     assert Notice.objects.get(key="limited-notice").body == "第二版"
+
+
+# ── Rows an editor deleted or renamed are edits too: kept, named, restored on request (issue 20, point 9) ──
+
+
+def content_counts():
+    return {name: n for name, n in row_counts().items() if not name.startswith("Historical")}
+
+
+def reload(*flags):
+    from io import StringIO
+
+    err = StringIO()
+    call_command("load_content", *settings.CONTENT_FIXTURES, *flags, verbosity=0, stderr=err)
+    return err.getvalue()
+
+
+def test_reloading_does_not_bring_back_a_row_an_editor_deleted(content):
+    before = content_counts()
+    Fee.objects.get(key="production-fee").delete()  # as admin deletes it: a "-" history record
+    err = reload()
+    assert not Fee.objects.filter(key="production-fee").exists()
+    assert "guides.Fee ['production-fee']（编辑已在后台删除）" in err
+    assert content_counts()["Fee"] == before["Fee"] - 1
+
+    err = reload("--overwrite-edits")
+    assert Fee.objects.filter(key="production-fee").exists()
+    assert content_counts() == before
+    assert reload() == ""  # as loaded again: nothing to name
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "old", "new"),
+    [
+        (Fee, "key", "production-fee", "production-fee-edited"),
+        ("DirectoryEntry", "slug", "certified-public-accountant", "cpa"),
+    ],
+)
+def test_reloading_does_not_duplicate_a_row_an_editor_renamed(content, model, field, old, new):
+    model = apps.get_model("guides", model) if isinstance(model, str) else model
+    before = content_counts()
+    row = model.objects.get(**{field: old})
+    setattr(row, field, new)
+    row.save()
+    err = reload()
+    assert content_counts() == before  # no second copy under the old name
+    assert not model.objects.filter(**{field: old}).exists()
+    assert f"[{old!r}]（编辑已在后台改名为 [{new!r}]）" in err
+
+    reload("--overwrite-edits")
+    assert content_counts() == before
+    row.refresh_from_db()
+    assert getattr(row, field) == old  # the file's version, on the same row
+
+
+def test_reloading_does_not_duplicate_a_channel_an_editor_relabelled(content):
+    from guides.models import StepChannel
+
+    before = content_counts()
+    channel = StepChannel.objects.get(step__key="report-loss-generic", label="线上渠道")
+    channel.label = "网上办理"
+    channel.save()
+    err = reload()
+    assert content_counts() == before
+    assert "guides.StepChannel ['report-loss-generic', 'online', '线上渠道']（编辑已在后台改名为" in err
+    reload("--overwrite-edits")
+    channel.refresh_from_db()
+    assert channel.label == "线上渠道" and content_counts() == before
+
+
+def test_reloading_keeps_a_deleted_step_and_its_channels_deleted(content):
+    step = Step.objects.get(key="report-loss-generic")
+    channels = step.channels.count()
+    assert channels
+    before = content_counts()
+    step.delete()  # its channels go with it
+    err = reload()
+    assert not Step.objects.filter(key="report-loss-generic").exists()
+    assert content_counts()["StepChannel"] == before["StepChannel"] - channels
+    assert "guides.Step ['report-loss-generic']（编辑已在后台删除）" in err
+    assert "所属的 guides.Step ['report-loss-generic'] 编辑已在后台删除" in err
+
+    reload("--overwrite-edits")
+    assert content_counts() == before
+
+
+def test_reloading_follows_a_renamed_step_to_its_channels(content, tmp_path):
+    step = Step.objects.get(key="report-loss-generic")
+    step.key = "report-loss-edited"
+    step.save()
+    before = content_counts()
+    err = reload()
+    assert content_counts() == before
+    assert "guides.Step ['report-loss-generic']（编辑已在后台改名为 ['report-loss-edited']）" in err
+    assert "StepChannel" not in err  # its channels were found under the new name, unchanged

@@ -1,13 +1,17 @@
 """The certificate directory: find a certificate by the name people use, and who reissues it."""
 
+import contextlib
 import re
 from http import HTTPStatus
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from guides.models import DirectoryEntry, Source
+from guides.directory.lookup import get_directory
+from guides.models import CertificateType, DirectoryEntry, Source
 from guides.search import ranking
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +239,61 @@ def test_the_examples_the_pages_give_are_names_the_directory_finds(client, conte
     assert len(examples) >= 4
     for name in examples:
         assert get_directory().find(name) is not None, name
+
+
+def test_the_typo_pass_reads_only_the_first_hundred_folded_characters(content):
+    """Its cost is aliases × characters, so the text it reads is bounded (issue 20, point 6)."""
+    directory = get_directory()
+    assert directory.find("啊" * 90 + "注册会记师") is not None  # one character wrong, within the first 100
+    assert directory.find("啊" * 100 + "注册会记师") is None  # past them: not read
+    assert directory.find("\ufdfa" * 6 + "注册会记师") is None  # U+FDFA folds to 18: 108 characters before the name
+    assert directory.find("\ufdfa" * 5 + "注册会记师") is not None  # 90 before it: read
+
+
+# ── An unpublished certificate type: no link to its guides, which answer 404 (issue 20, point 16) ──
+
+
+def unpublish(slug):
+    cert = CertificateType.objects.get(slug=slug)
+    cert.is_published = False
+    cert.save()
+    return cert
+
+
+def test_an_entry_of_an_unpublished_type_links_to_none_of_its_guides(client, content):
+    entry_url = reverse("guides:directory_entry", args=["certified-public-accountant"])
+    assert "/guides/professional-qualification/" in text(client.get(entry_url))
+    unpublish("professional-qualification")
+
+    for html in (
+        text(client.get(entry_url)),
+        text(client.get(reverse("guides:directory"))),
+        text(client.get(reverse("guides:search"), {"q": "注册会计师证丢了"})),
+    ):
+        assert "/guides/professional-qualification/" not in html
+    page = text(client.get(entry_url))
+    assert "财政部" in page  # the entry's own authority text answers instead
+    assert client.get("/guides/professional-qualification/").status_code == HTTPStatus.NOT_FOUND
+    answer = ranking.search("注册会计师证丢了")
+    assert answer.entry.slug == "certified-public-accountant" and not answer.entry.in_scope
+    assert not any(r.guide.cert == "professional-qualification" for r in answer.results)
+
+
+def test_a_see_also_link_to_an_unpublished_type_is_dropped(client, content):
+    entry = DirectoryEntry.objects.get(see_also__slug="skill-certificate")
+    url = reverse("guides:directory_entry", args=[entry.slug])
+    assert "/guides/skill-certificate/" in text(client.get(url))
+    unpublish("skill-certificate")
+    page = text(client.get(url))
+    assert client.get("/guides/skill-certificate/").status_code == HTTPStatus.NOT_FOUND
+    assert "/guides/skill-certificate/" not in page
+    assert entry.reissued_by in page
+
+
+def test_check_content_warns_of_an_entry_whose_type_is_a_draft(content):
+    unpublish("professional-qualification")
+    out = StringIO()
+    with contextlib.suppress(CommandError):  # unpublishing a whole type leaves other errors too
+        call_command("check_content", stdout=out)
+    assert "证书目录条目「注册会计师」(certified-public-accountant)" in out.getvalue()
+    assert "本站证书类型“" in out.getvalue() and "尚未发布" in out.getvalue()

@@ -269,3 +269,59 @@ def test_the_query_is_shown_back_as_typed_but_matched_folded(content):
 )
 def test_everyday_words_for_what_happened_reach_the_situation(content, query, situation):
     assert run(query).results[0].guide.url.endswith(f"/{situation}/")
+
+
+# ── Bounded work: the query is cut after it is folded (issue 20, point 6) ──
+
+
+def test_a_query_that_folding_lengthens_is_cut_after_folding(content):
+    # U+FDFA folds (NFKC) to 18 characters: 100 of them were matched as 1,800.
+    outcome = run("\ufdfa" * 100)
+    assert outcome.truncated
+    assert len(outcome.query) <= 100
+    assert len(outcome.folded) == 100
+    assert run("工本费").folded == "工本费" and not run("工本费").truncated
+
+
+def test_the_cut_query_still_finds_what_its_first_hundred_characters_name(content):
+    outcome = run("\ufdfa" * 3 + "证书丢了怎么补办" + "\ufdfa" * 97)
+    assert outcome.truncated
+    assert outcome.results
+
+
+# ── Ranking: a guide's score is its matches times the share of concepts it matched ──
+
+
+def test_the_score_is_multiplied_by_the_share_of_concepts_matched():
+    """Coverage: a guide matching one of two concepts scores half its matches (issue 20, point 18)."""
+    from guides.search.index import GuideDoc
+    from guides.search.query import Concept
+
+    guide = GuideDoc(url="/g/", cert="c", situation="s", title="补办", heading="证书补办", summary="", passages=())
+    found, missing = Concept("补办", frozenset(["补办"])), Concept("异地", frozenset(["异地"]))
+    weights = {found: 1.0, missing: 1.0}
+    both = ranking._score_guide(guide, [found], weights)
+    half = ranking._score_guide(guide, [found, missing], weights)
+    assert both.score == ranking.WEIGHT_TITLE
+    assert half.score == ranking.WEIGHT_TITLE / 2
+
+
+def test_a_guide_answering_every_part_of_the_query_outranks_a_stronger_partial_match():
+    from guides.search.index import GuideDoc, Passage
+    from guides.search.query import Concept
+
+    lost, abroad = Concept("遗失", frozenset(["遗失"])), Concept("异地", frozenset(["异地"]))
+    partial = GuideDoc(url="/a/", cert="c", situation="a", title="遗失", heading="遗失补办", summary="", passages=())
+    complete = GuideDoc(
+        url="/b/",
+        cert="c",
+        situation="b",
+        title="补办",
+        heading="补办",
+        summary="遗失后在异地也可以补办",
+        passages=(Passage("k", "steps", "步骤", "异地遗失的，向居住地提交"),),
+    )
+    weights = {lost: 1.0, abroad: 1.0}
+    scores = {g.url: ranking._score_guide(g, [lost, abroad], weights).score for g in (partial, complete)}
+    # Without the coverage factor the partial match (title: 10) would beat the complete one (summary: 4 + 4).
+    assert scores["/b/"] > scores["/a/"]
