@@ -261,21 +261,21 @@ def unpublish(slug):
 
 
 def test_an_entry_of_an_unpublished_type_links_to_none_of_its_guides(client, content):
-    entry_url = reverse("guides:directory_entry", args=["certified-public-accountant"])
+    entry_url = reverse("guides:directory_entry", args=["constructor"])
     assert "/guides/professional-qualification/" in text(client.get(entry_url))
     unpublish("professional-qualification")
 
     for html in (
         text(client.get(entry_url)),
         text(client.get(reverse("guides:directory"))),
-        text(client.get(reverse("guides:search"), {"q": "注册会计师证丢了"})),
+        text(client.get(reverse("guides:search"), {"q": "一级建造师证丢了"})),
     ):
         assert "/guides/professional-qualification/" not in html
     page = text(client.get(entry_url))
-    assert "财政部" in page  # the entry's own authority text answers instead
+    assert "证书发放机构（人事考试机构）" in page  # the entry's own authority text answers instead
     assert client.get("/guides/professional-qualification/").status_code == HTTPStatus.NOT_FOUND
-    answer = ranking.search("注册会计师证丢了")
-    assert answer.entry.slug == "certified-public-accountant" and not answer.entry.in_scope
+    answer = ranking.search("一级建造师证丢了")
+    assert answer.entry.slug == "constructor" and not answer.entry.in_scope
     assert not any(r.guide.cert == "professional-qualification" for r in answer.results)
 
 
@@ -295,5 +295,5 @@ def test_check_content_warns_of_an_entry_whose_type_is_a_draft(content):
     out = StringIO()
     with contextlib.suppress(CommandError):  # unpublishing a whole type leaves other errors too
         call_command("check_content", stdout=out)
-    assert "证书目录条目「注册会计师」(certified-public-accountant)" in out.getvalue()
+    assert "证书目录条目「建造师」(constructor)" in out.getvalue()
     assert "本站证书类型“" in out.getvalue() and "尚未发布" in out.getvalue()
