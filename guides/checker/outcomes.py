@@ -172,7 +172,7 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
             f"{item.max_days} 个工作日内"
             if item.min_days == item.max_days
             else f"一般 {item.min_days}–{item.max_days} 个工作日"
-        )
+        ) + (f"；法定办结时限 {item.statutory_limit}" if item.statutory_limit else "")
         dates.append(
             DateRange(
                 f"{item.label}（{span}）",

@@ -164,7 +164,7 @@ def test_a_shandong_professional_outcome_counts_with_shandongs_promised_time(cli
     html = outcome_page(client, **answers)
     promised = ProcessingTime.objects.get(key="sd-promised-time")
     assert (promised.max_days, promised.statutory_limit) == (65, "3 个月")
-    assert "承诺办结时限（山东省人社厅）（65 个工作日内）" in html
+    assert "山东省人社厅承诺办结时限（65 个工作日内；法定办结时限 3 个月）" in html
     latest = add_workdays(date(2026, 12, 7), 65).end
     assert f"{latest.year}年{latest.month}月{latest.day}日" in html
     assert "5–15" not in html

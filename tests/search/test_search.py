@@ -145,7 +145,7 @@ def test_everyday_questions_on_the_real_content(content, query, situation, secti
 
 
 def test_a_match_shared_by_every_guide_is_shown_once_with_links_to_the_others(content):
-    outcome = run("防伪标识")  # only in a notice that every guide shows
+    outcome = run("底色")  # only in a material that every guide shows (the photo's specification)
 
     assert len(outcome.results) == 1
     assert len(outcome.results[0].also_in) == 11
