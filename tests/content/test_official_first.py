@@ -333,3 +333,10 @@ def test_the_state_council_document_is_marked_by_what_was_read(content):
     source = Source.objects.get(key="guobanfa-2020-53")
     assert source.authority == Source.Authority.OFFICIAL_REPOST
     assert source.url and source.read_on
+
+
+def test_the_home_page_says_the_electronic_certificate_first_and_no_withdrawn_rule(client, content):
+    html = text(client.get(reverse("guides:home")))
+    assert "先查有没有电子证书" in html and "人社厅发〔2023〕16号" in html
+    for sentence in [*CONTRADICTED, "不是故意销毁或转让", "先挂失"]:
+        assert sentence not in html, sentence

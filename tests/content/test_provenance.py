@@ -87,8 +87,8 @@ def test_a_page_mixing_official_and_third_party_items_marks_each_item(client, co
     assert marks == len(guide.items()) + 1  # and the "由谁补办" line, from the certificate type
     assert Source.objects.get(key="gd-rsks-zs-4510411").authority == Source.Authority.OFFICIAL
     # The review line does not lend the official check's date to the article's items.
-    assert '标“官方原文”的条目 <time datetime="2026-12-03">2026-12-03</time>（对照原文核对）' in html
-    assert '其余条目 <time datetime="2026-11-26">2026-11-26</time>（对照上列第三方资料' in html
+    assert '标“官方原文”或“官方转载”的条目 <time datetime="2026-12-06">2026-12-06</time>（对照原文核对）' in html
+    assert '其余条目 <time datetime="2026-12-06">2026-12-06</time>（对照上列第三方资料' in html
 
 
 def test_a_page_of_one_authority_says_it_once_not_per_item(client, content):
