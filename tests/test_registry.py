@@ -78,7 +78,7 @@ def test_every_save_delete_and_limit_change_moves_the_version(content):
 
 
 def test_a_step_channel_edit_shows_on_the_next_request(content, client):
-    url = reverse("guides:guide", args=["professional-qualification", "lost"])
+    url = reverse("guides:guide", args=["professional-title", "lost"])
     step = next(s for s in client.get(url).context["guide"].steps if s.channels.exists())  # one this page shows
     assert client.get(url).status_code == HTTPStatus.OK
     channel = StepChannel.objects.filter(step=step).first()

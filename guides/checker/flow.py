@@ -244,13 +244,17 @@ class _Walk:
         return value
 
     def guide_request(self):
-        """The request the answers so far describe: the province and circumstances once known."""
+        """The request the answers so far describe: the province and circumstances once known.
+
+        The province is the one that issued the certificate: a reissue is applied for at the
+        证书发放机构 (人社厅发〔2023〕16号 第十六条), wherever the reader lives now.
+        """
         facts = self.facts
         issued_in, living_in = facts.get("issued-in"), facts.get("living-in")
         cross_province = "living-in" in facts and issued_in != living_in
         urgent = facts.get("urgent", NOT_URGENT) != NOT_URGENT
         situations = situations_for(self.catalogue, facts["reason"], cross_province, urgent)
-        return GuideRequest(facts["cert"], situations, living_in, self.today, self.include_drafts)
+        return GuideRequest(facts["cert"], situations, issued_in, self.today, self.include_drafts)
 
 
 def precondition_keys():

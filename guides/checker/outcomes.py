@@ -8,7 +8,7 @@ from guides.caching.guide_cache import cached_guide, cached_items
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
 from guides.content.selectors import GuideRequest
-from guides.models import Office, Precondition, ProcessingTime
+from guides.models import Precondition, ProcessingTime
 
 CROSS_PROVINCE = "cross-province"
 URGENT = "urgent"
@@ -161,14 +161,21 @@ def situations_for(catalogue, reason, cross_province, urgent):
 def personal_guide(facts, catalogue, calendar, include_drafts=False):
     """Return the assembled guide for the answers, with its date range and fee estimate."""
     situations = situations_for(catalogue, facts.reason, facts.cross_province, facts.is_urgent)
-    request = GuideRequest(facts.certificate_type, situations, facts.living_in, facts.submit_on, include_drafts)
+    # The guide of the province that issued the certificate: the application goes to the
+    # 证书发放机构 (人社厅发〔2023〕16号 第十六条), not to where the reader lives now.
+    request = GuideRequest(facts.certificate_type, situations, facts.issued_in, facts.submit_on, include_drafts)
     guide = cached_guide(request, all_reasons=catalogue.reasons)
     dates = []
     for item in guide.processing_times:
         start = facts.submit_on
+        span = (
+            f"{item.max_days} 个工作日内"
+            if item.min_days == item.max_days
+            else f"一般 {item.min_days}–{item.max_days} 个工作日"
+        ) + (f"；法定办结时限 {item.statutory_limit}" if item.statutory_limit else "")
         dates.append(
             DateRange(
-                f"{item.label}（一般 {item.min_days}–{item.max_days} 个工作日）",
+                f"{item.label}（{span}）",
                 calendar.add_workdays(start, item.min_days),
                 calendar.add_workdays(start, item.max_days),
             )
@@ -190,11 +197,8 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
                     calendar.add_workdays(start, item.urgent_max_days),
                 )
             )
+    # The guide is the issuing province's already, offices included: no second list.
     issuing_offices = []
-    if facts.cross_province and facts.issued_in and facts.issued_in != facts.living_in:
-        # The issuing province's own offices only: national ones are in the guide already.
-        issued = GuideRequest(facts.certificate_type, situations, facts.issued_in, facts.submit_on, include_drafts)
-        issuing_offices = [office for office in cached_items(Office, issued) if office.region_limited]
     return PersonalGuide(
         facts=facts,
         guide=guide,

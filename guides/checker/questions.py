@@ -127,7 +127,9 @@ def province_question(catalogue, slug):
         summary_label="发证省份" if issued else "现在所在省份",
         kind="select",
         options=tuple(Option(r.code, r.name) for r in catalogue.regions),
-        hint="看证书上的发证机关。" if issued else "与发证省份不同的，可以在现居住地申请（异地补办）。",
+        hint="看证书上的发证机关。补办向发证机构申请，所以本站按发证省份的规定给出指南。"
+        if issued
+        else "与发证省份不同的（异地），补办仍向发证机构申请，不是向现在住的地方。",
         required_message="请选择发证省份。" if issued else "请选择您现在所在的省份。",
     )
 
@@ -142,7 +144,7 @@ URGENT_QUESTION = Question(
         Option("title-review", "急：职称评审截止日期临近"),
         Option("other", "急：有其他紧急事由", "例如项目投标、会议，需要第三方证明材料。"),
     ),
-    hint="加急要写书面情况说明，附第三方证明材料，并拨打 12333 备案紧急事由。",
+    hint="本站没有找到补办可以加急的官方规定；急需的，请直接向发证机构说明情况。",
     required_message="请选择是否需要加急。",
 )
 

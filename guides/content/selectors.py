@@ -118,12 +118,17 @@ class Guide:
         return [source for source in seen.values() if source.authority == Source.Authority.THIRD_PARTY]
 
     @cached_property
+    def first(self):
+        """The notices a reader meets before anything else (先看这里): e.g. download the electronic certificate."""
+        return [n for n in self.notices if n.kind == Notice.Kind.FIRST]
+
+    @cached_property
     def warnings(self):
         return [n for n in self.notices if n.kind == Notice.Kind.WARNING]
 
     @cached_property
     def tips(self):
-        return [n for n in self.notices if n.kind != Notice.Kind.WARNING]
+        return [n for n in self.notices if n.kind not in (Notice.Kind.WARNING, Notice.Kind.FIRST)]
 
     @cached_property
     def has_drafts(self):

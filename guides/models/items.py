@@ -352,11 +352,21 @@ class Notice(GuideItem):
     """A warning, tip or note shown in the guide (⚠️ / 💡 / ℹ️)."""
 
     class Kind(models.TextChoices):
+        # 先看这里: what can make a reissue unnecessary (an electronic certificate to download
+        # instead) — shown before everything else on the guide page and the checker's outcome.
+        FIRST = "first", "先看这里"
         WARNING = "warning", "注意"
         TIP = "tip", "省钱/省事技巧"
         INFO = "info", "说明"
 
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.INFO)
+    kind = models.CharField(
+        "类型",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.INFO,
+        help_text="“先看这里”：能让读者不必补办的做法（例如直接下载电子证书），显示在页面最前面；"
+        "只用于有官方原文或官方转载作依据的内容。",
+    )
     title = models.CharField("标题", max_length=100)
     body = models.TextField("内容")
     history = HistoricalRecords(m2m_fields=["certificate_types", "situations", "regions"])

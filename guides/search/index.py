@@ -152,8 +152,13 @@ def _passages(guide):
             _join(item.description, *channels, item.produces, _reason_label(item)),
         )
     for item in guide.processing_times:
-        days = f"一般 {item.min_days}–{item.max_days} 个工作日"
+        days = (
+            f"{item.max_days} 个工作日内"
+            if item.min_days == item.max_days
+            else f"一般 {item.min_days}–{item.max_days} 个工作日"
+        )
         extra = [f"复杂情况最长 {item.complex_duration}" if item.complex_max_days else ""]
+        extra.append(f"法定办结时限 {item.statutory_limit}" if item.statutory_limit else "")
         extra.append(f"加急一般不超过 {item.urgent_max_days} 个工作日" if item.urgent_max_days else "")
         yield Passage(f"time:{item.key}", "time", item.label, _join(days, *extra, item.note))
     for item in guide.fees:

@@ -22,13 +22,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 WIDTHS = [360, 1280]
 OUTCOME = (
-    "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
+    "/check/result/?cert=professional-title&reason=lost&identity-unchanged=yes"
     "&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
     f"&date={date.today():%Y-%m-%d}"
 )
 OUTCOME_OFFICES = (
-    "/check/result/?cert=professional-qualification&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
-    "&still-valid=yes&paper-certificate-needed=yes&gd-no-electronic-certificate-yet=yes"
+    "/check/result/?cert=professional-qualification&reason=lost&no-electronic-certificate=yes&identity-unchanged=yes"
+    "&gd-no-electronic-certificate-yet=yes"
     "&issued-in=440000&living-in=540000&urgent=no&delivery=mail"
     f"&date={date.today():%Y-%m-%d}"
 )

@@ -48,8 +48,7 @@ def walk_done_when_scenario(page, site):
     page.get_by_role("button", name="开始").click()
     choose(page, "职称证书（专业技术资格证书）")
     choose(page, "遗失")
-    for _ in range(2):  # the content's preconditions for a 职称 certificate (no validity question: 职称 do not expire)
-        choose(page, "是")
+    choose(page, "是")  # the content's one precondition for a 职称 certificate (identity unchanged)
     page.get_by_label("您的证书是在哪个省份发的？").select_option(label="北京市")
     page.get_by_role("button", name="继续").click()
     page.get_by_label("您现在在哪个省份工作或生活？").select_option(label="广东省")
@@ -65,8 +64,10 @@ def test_click_through_to_the_personal_guide_and_change_an_answer(browser, site,
     walk_done_when_scenario(page, site)
     assert page.locator("h1").inner_text() == "职称证书遗失补办"
     body = page.locator("main").inner_text()
-    for expected in ["原发证机关出具的转出函件", "异地补办前确认两件事", "书面情况说明", "120–450 元", "预计哪天办好"]:
+    for expected in ["办理地：北京市（发证省份）", "遗失声明（登报）", "120–350 元", "预计哪天办好"]:
         assert expected in body
+    for withdrawn in ["转出函件", "书面情况说明", "加急手续费"]:  # issue 18 §7: no source has them
+        assert withdrawn not in body
     page.screenshot(path=ARTIFACTS / f"checker-outcome-360-{'js' if js else 'nojs'}.png", full_page=True)
     page.screenshot(path=ARTIFACTS / "checker-outcome-360.png")  # the first screenful, for the docs
     shared = page.url
@@ -75,14 +76,13 @@ def test_click_through_to_the_personal_guide_and_change_an_answer(browser, site,
     assert page.get_by_label("邮寄", exact=True).is_checked()
     choose(page, "到窗口现场递交")
     assert "/check/result/" in page.url
-    assert "120–450 元" in page.locator("[data-fee-total]").inner_text()
-    assert "快递服务费" in page.locator("#fees").inner_text()
-    assert "现场领取，不产生此项" in page.locator("#fees").inner_text()
+    assert "120–350 元" in page.locator("[data-fee-total]").inner_text()
+    assert "EMS 到付件" not in page.locator("main").inner_text()  # the mail channel is dropped
     # Back returns the earlier outcome, from the URL alone.
     page.go_back()
     page.go_back()
     assert page.url == shared
-    assert "另加快递服务费" in page.locator("#fees").inner_text()
+    assert "EMS 到付件" in page.locator("main").inner_text()
     assert page.outside_requests == []
 
 

@@ -35,13 +35,12 @@ def today():
 
 
 def full_answers(**overrides):
-    """Answers for 职称证书, lost, eligible, 北京 → 广东, urgent, mailing, today."""
+    """Answers for 职称证书, lost, eligible, issued in 北京, living in 广东, urgent, mailing, today."""
     answers = {
         "cert": "professional-title",
         "reason": "lost",
-        "not-deliberately-destroyed": "yes",
+        "no-electronic-certificate": "yes",
         "identity-unchanged": "yes",
-        "still-valid": "yes",
         "issued-in": BEIJING,
         "living-in": GUANGDONG,
         "urgent": "title-review",
@@ -49,8 +48,8 @@ def full_answers(**overrides):
         "date": today().isoformat(),
     }
     answers.update(overrides)
-    if answers["cert"] == "professional-title" and "still-valid" not in overrides:
-        del answers["still-valid"]  # 职称证书没有有效期，不问
+    if answers["cert"] != "professional-qualification" and "no-electronic-certificate" not in overrides:
+        del answers["no-electronic-certificate"]  # asked of 专技 only (人社厅发〔2023〕16号 第十六条)
     return {k: v for k, v in answers.items() if v is not None}
 
 
@@ -66,14 +65,15 @@ def test_lost_title_certificate_beijing_to_guangdong_urgent_by_mail(client, cont
     assert response.status_code == HTTPStatus.OK
     page = text(response)
     assert "职称证书遗失补办" in page
-    # materials: the loss notice, the urgent ones, and the cross-province transfer letter
-    for material in ["《证书遗失声明》刊登证明", "书面情况说明", "第三方证明材料", "原发证机关出具的转出函件"]:
-        assert material in page
-    assert "异地补办前确认两件事" in page  # the cross-province caveat
-    assert "广东省" in page and "北京市" in page
-    # fees: 工本费 20–50, 登报费 100–300, urgent up to 2 × 50 = 100, express by weight
-    assert "120–450 元" in page
-    assert "快递服务费（按实际重量计算）" in page
+    # materials: the loss notice; no 加急 materials and no transfer letter (no source has them)
+    assert "遗失声明（登报）" in page
+    for gone in ["书面情况说明", "第三方证明材料", "转出函件", "异地补办前确认两件事"]:
+        assert gone not in page
+    # the application goes to the issuing province (北京), not to where the reader lives (广东)
+    assert "办理地：北京市（发证省份），您现在在广东省（异地补办）" in page
+    # fees: the article's 工本费 20–50 and 登报费 100–300, marked; no invented 加急 fee
+    assert "120–350 元" in page
+    assert "加急手续费" not in page
     assert "预计哪天办好" in page
     assert response["X-Robots-Tag"].startswith("noindex")
     assert '<meta name="robots" content="noindex' in page
@@ -92,15 +92,14 @@ def test_outcome_summary_has_a_change_link_for_every_answer(client, content):
 def test_in_person_drops_the_express_fee_and_the_mail_channel(client, content):
     page = text(client.get(result_url(**full_answers(delivery="in-person", urgent="no"))))
     assert "120–350 元" in page
-    assert "快递服务费（现场领取，不产生此项）" in page
     assert "EMS 到付件" not in page
     assert "受理回执单" in page
 
 
 def test_same_province_is_not_cross_province(client, content):
     page = text(client.get(result_url(**full_answers(**{"living-in": BEIJING}))))
-    assert "原发证机关出具的转出函件" not in page
-    assert "异地补办前确认两件事" not in page
+    assert "异地补办" not in page
+    assert "您现在在" not in page
 
 
 # ── routing to other outcomes ───────────────────────────────────────────────
@@ -111,9 +110,8 @@ def test_same_province_is_not_cross_province(client, content):
     [
         ({"reason": "changed"}, "请先办理证书信息变更"),
         ({"reason": "revoked"}, "被收回或注销的证书不能补办"),
-        ({"not-deliberately-destroyed": "no"}, "您的证书不能补办"),
         ({"identity-unchanged": "no"}, "请先办理证书信息变更"),
-        ({"cert": "skill-certificate", "still-valid": "no"}, "请先办理证书续期"),
+        ({"cert": "professional-qualification", "no-electronic-certificate": "no"}, "您可以直接下载电子证书"),
     ],
 )
 def test_routes_to_its_own_outcome(client, content, answers, title):
@@ -128,28 +126,39 @@ def test_routes_to_its_own_outcome(client, content, answers, title):
 
 
 def test_a_no_to_advice_does_not_stop_the_checker_but_shows_the_advice(client, content):
-    answers = full_answers(
-        cert="professional-qualification", **{"paper-certificate-needed": "no", "living-in": BEIJING}
+    # The content has no advice (建议) any more: 16号 turned "paper is safer" into a rule. An editor may add one.
+    Precondition.objects.create(
+        key="example-advice",
+        statement="示例：建议先备好复印件",
+        question="示例：您备好复印件了吗？",
+        if_not="contact",
+        if_not_advice="示例：不必补办也可以先用复印件。",
+        is_advice=True,
+        order=45,
     )
+    answers = full_answers(**{"example-advice": "no", "living-in": BEIJING})
     response = client.get(result_url(**answers), follow=True)
     assert response.status_code == HTTPStatus.OK
     assert response.context["state"].outcome.kind == "guide"
     page = text(response)
     assert "给您的建议" in page
-    assert "不必补办纸质证书" in page
-    assert "电子证书不能满足您的需要</strong>：否" in page
-    question = client.get(question_url("paper-certificate-needed", **full_answers(cert="professional-qualification")))
+    assert "示例：不必补办也可以先用复印件。" in page
+    assert "示例：建议先备好复印件</strong>：否" in page
+    question = client.get(question_url("example-advice", **full_answers()))
     assert "回答“否”也可以继续补办" in text(question)
 
 
 def test_electronic_question_only_for_certificates_the_content_limits_it_to(client, content):
-    response = client.get(result_url(**full_answers(cert="professional-title", **{"paper-certificate-needed": "no"})))
+    response = client.get(result_url(**full_answers(cert="professional-title", **{"no-electronic-certificate": "no"})))
     assert response.status_code == HTTPStatus.FOUND  # the answer is dropped: it is not a question here
-    assert "paper-certificate-needed" not in response["Location"]
+    assert "no-electronic-certificate" not in response["Location"]
     page = error_page(
-        client.get(result_url(**full_answers(cert="professional-qualification"))), "paper-certificate-needed"
+        client.get(
+            result_url(**full_answers(cert="professional-qualification", **{"no-electronic-certificate": None}))
+        ),
+        "no-electronic-certificate",
     )
-    assert "您需要纸质证书吗" in page
+    assert "您的证书只有纸质证书、没有电子证书吗？" in page
 
 
 # ── the flow, one question per page ─────────────────────────────────────────
@@ -205,7 +214,7 @@ def test_questions_come_from_the_content(client, content):
     response = client.get(question_url("issued-in", **full_answers()), follow=True)
     page = text(response)
     assert precondition.question in page
-    assert "第 5 题" in page  # after cert, reason and the two preconditions a 职称 holder is asked
+    assert "第 4 题" in page  # after cert, reason and the one precondition a 职称 holder is asked
     response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
     assert "<h1>请先联系发证机关</h1>" in text(response)
 
@@ -290,7 +299,7 @@ def test_skipped_question_is_asked_with_an_error(client, content):
     page = error_page(response, "issued-in")
     assert "请先回答这个问题" in page
     response = client.get(question_url("delivery", cert="professional-title", reason="lost"))
-    error_page(response, "not-deliberately-destroyed")
+    error_page(response, "identity-unchanged")
 
 
 def test_submitting_without_an_answer_is_an_error(client, content):
@@ -365,25 +374,26 @@ OUTCOME_SECTIONS = {
 def all_paths(catalogue):
     """Yield (answers, expected outcome kind) for every combination of answers."""
     preconditions = {}
-    for cert, reason, living in itertools.product(catalogue.certificate_types, catalogue.reasons, [BEIJING, GUANGDONG]):
-        # As the checker asks: the national ones first, then those of the province, once known.
+    for cert, reason, issued in itertools.product(catalogue.certificate_types, catalogue.reasons, [BEIJING, GUANGDONG]):
+        # As the checker asks: the national ones first, then those of the issuing province, once known.
         situations = frozenset([reason])
         national = applicable_items(Precondition, GuideRequest(cert, situations, None, today()))
-        region = catalogue.region_by_code(living)
+        region = catalogue.region_by_code(issued)
         regional = applicable_items(Precondition, GuideRequest(cert, situations, region, today()))
-        preconditions[cert.slug, reason.slug, living] = national + [p for p in regional if p not in national]
+        preconditions[cert.slug, reason.slug, issued] = national + [p for p in regional if p not in national]
     base = {"urgent": None, "delivery": None, "date": today().isoformat()}
     for cert in catalogue.certificate_types:
-        for reason, living in itertools.product(
+        for reason, issued in itertools.product(
             [r.slug for r in catalogue.reasons] + [CHANGED, REVOKED], [BEIJING, GUANGDONG]
         ):
             # The changed/revoked reasons end before the preconditions: any reason's list will do.
-            pres = preconditions[cert.slug, reason if reason in {r.slug for r in catalogue.reasons} else "lost", living]
+            pres = preconditions[cert.slug, reason if reason in {r.slug for r in catalogue.reasons} else "lost", issued]
             for replies in itertools.product(["yes", "no"], repeat=len(pres)):
                 for urgent, delivery in itertools.product(["no", "title-review", "other"], ["mail", "in-person"]):
                     answers = {"cert": cert.slug, "reason": reason}
                     answers.update({p.key: r for p, r in zip(pres, replies, strict=True)})
-                    answers.update(base, **{"issued-in": BEIJING, "living-in": living})
+                    # Issued in 北京 or 广东, living in 北京: the issuing province's rules apply.
+                    answers.update(base, **{"issued-in": issued, "living-in": BEIJING})
                     answers.update(urgent=urgent, delivery=delivery)
                     if reason == CHANGED:
                         expected = "change"
@@ -416,10 +426,10 @@ def test_every_path_ends_in_a_complete_outcome_page(client, content):
         counts[expected] = counts.get(expected, 0) + 1
     total = sum(counts.values())
     print(f"\nchecker paths walked: {total}, distinct outcome URLs: {len(seen)}, by outcome: {counts}")
-    # one all-"yes" path per type, reason and province, times urgent × delivery; and for 专技 a "no" to the
-    # paper-certificate advice also ends in the guide (in 广东 遗失 the official rule is asked after it)
-    assert counts["guide"] == 3 * 2 * 2 * 3 * 2 + 1 * 2 * 2 * 3 * 2
-    assert set(counts) == {"guide", "ineligible", "change", "renew", "electronic"}
+    # one all-"yes" path per type, reason and issuing province, times urgent × delivery: no advice is left
+    # (人社厅发〔2023〕16号 made "paper is safer" a rule: no paper once electronic) and no 有效期 question
+    assert counts["guide"] == 3 * 2 * 2 * 3 * 2
+    assert set(counts) == {"guide", "ineligible", "change", "electronic"}
 
 
 # ── queries and editors ─────────────────────────────────────────────────────
@@ -463,7 +473,7 @@ def test_back_link_goes_to_the_previous_question_even_when_changing_an_answer(cl
     page = client.get(question_url("living-in", **full_answers())).content.decode()
     back = re.search(r'<a class="back-link no-print" href="([^"]+)"', page).group(1)
     assert urlsplit(back).path == reverse("guides:check_question", args=["issued-in"])
-    assert "第 6 题" in page  # cert, reason, two preconditions (职称: no validity question), issued-in
+    assert "第 5 题" in page  # cert, reason, one precondition (职称: no electronic-certificate question), issued-in
 
 
 def test_a_province_limited_precondition_is_asked_once_the_province_is_known(client, content):
@@ -478,15 +488,17 @@ def test_a_province_limited_precondition_is_asked_once_the_province_is_known(cli
         order=50,
     )
     precondition.regions.set([Region.objects.get(code=GUANGDONG)])
-    # Living in 北京: never asked, and the outcome does not claim it was confirmed.
-    page = text(client.get(result_url(**full_answers(**{"living-in": BEIJING}))))
+    # Issued in 北京 (living in 广东): never asked — the issuing province's rules apply —
+    # and the outcome does not claim it was confirmed.
+    page = text(client.get(result_url(**full_answers())))
     assert precondition.statement not in page
-    # Living in 广东: asked after the delivery question, before the date.
-    response = client.get(result_url(**full_answers()))
+    # Issued in 广东: asked after the delivery question, before the date.
+    in_guangdong = {"issued-in": GUANGDONG, "living-in": BEIJING}
+    response = client.get(result_url(**full_answers(**in_guangdong)))
     error_page(response, precondition.key)
-    response = client.get(result_url(**full_answers(**{precondition.key: "yes"})), follow=True)
+    response = client.get(result_url(**full_answers(**in_guangdong, **{precondition.key: "yes"})), follow=True)
     assert "您已确认" in text(response) and precondition.statement in text(response)
-    response = client.get(result_url(**full_answers(**{precondition.key: "no"})), follow=True)
+    response = client.get(result_url(**full_answers(**in_guangdong, **{precondition.key: "no"})), follow=True)
     assert "<h1>请先联系发证机关</h1>" in text(response)
 
 
@@ -505,7 +517,7 @@ def test_an_item_in_force_only_from_a_later_date_says_from_when(client, content)
 def test_guangdong_electronic_outcome_does_not_offer_paper_for_a_project_already_electronic(client, content):
     answers = full_answers(
         cert="professional-qualification",
-        **{"paper-certificate-needed": "yes", "living-in": GUANGDONG, "gd-no-electronic-certificate-yet": "no"},
+        **{"issued-in": GUANGDONG, "living-in": GUANGDONG, "gd-no-electronic-certificate-yet": "no"},
     )
     page = text(client.get(result_url(**answers), follow=True))
     assert "已经上线电子证书的考试项目，不再补发纸质证书" in page

@@ -13,10 +13,9 @@ pytestmark = pytest.mark.django_db
 SLUGS = [
     "cert",
     "reason",
-    "not-deliberately-destroyed",
+    "no-electronic-certificate",
     "identity-unchanged",
-    "still-valid",
-    "paper-certificate-needed",
+    "still-valid",  # no longer asked: an old link's answer
     "issued-in",
     "living-in",
     "urgent",
@@ -112,10 +111,8 @@ def test_no_server_error_for_any_raw_query_string(client, content, path, query):
 VALID = [
     ("cert", "professional-qualification"),
     ("reason", "lost"),
-    ("not-deliberately-destroyed", "yes"),
+    ("no-electronic-certificate", "yes"),
     ("identity-unchanged", "yes"),
-    ("still-valid", "yes"),
-    ("paper-certificate-needed", "yes"),
     ("issued-in", "110000"),
     ("living-in", "440000"),
     ("urgent", "title-review"),

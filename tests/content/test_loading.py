@@ -25,7 +25,8 @@ def test_loading_twice_leaves_the_same_rows(content):
 def test_fixtures_hold_the_article_structure(content):
     assert Region.objects.count() == 31
     assert CertificateType.objects.count() >= 3
-    assert Precondition.objects.filter(is_published=True, certificate_types__isnull=True).count() == 2
+    # identity unchanged; "not deliberately destroyed" had no source and is unpublished (issue 18)
+    assert Precondition.objects.filter(is_published=True, certificate_types__isnull=True).count() == 1
     assert (
         Material.objects.filter(
             key__in=["id-card", "loss-notice", "photo", "employment-proof", "application-form"]
@@ -33,10 +34,14 @@ def test_fixtures_hold_the_article_structure(content):
         == 5
     )
     assert Material.objects.get(key="employment-proof").requirement == "optional"
-    # + 挂失 (lost only); the 专技 wording of a step or FAQ replaces its general one
+    # submit (the article's, for 技能/职称) and 技能's "find the issuer"; 专技's step (16号) replaces the first.
+    # No 挂失 step: no official page has one (issue 18 §7 row 4).
     assert Step.objects.filter(is_published=True, situations__isnull=True, replaces__isnull=True).count() == 2
+    # 工本费, 登报费 (the article's, marked) and 广东/上海 postage (到付); no invented 加急 fee
     assert Fee.objects.filter(is_published=True).count() == 4
-    assert FAQ.objects.filter(is_published=True, source__key="shuzidu-8006", replaces__isnull=True).count() == 2
+    assert not Fee.objects.filter(is_published=True, name__contains="加急").exists()
+    # The FAQs now rest on 16号 and 广东's page, not on the article.
+    assert not FAQ.objects.filter(is_published=True, source__key="shuzidu-8006").exists()
     article = Source.objects.get(key="shuzidu-8006")
     assert article.url == "https://www.shuzidu.com/kaoshishengxue/8006.html"
 
@@ -49,9 +54,10 @@ def test_research_drafts_are_unpublished_and_sourced(content):
     assert not drafts.filter(is_published=True).exists()
     assert not drafts.filter(source__isnull=True).exists()
     assert all("待核实" in d.source.note for d in drafts)
-    # A fact found only in a repost stays a draft: none of them rests on an official original.
-    assert {d.source.authority for d in drafts} <= {"official-repost", "third-party"}
-    assert drafts.filter(source__authority="official-repost").count() >= 7
+    # A repost of an identified official text, checked against its page, is published as 官方转载
+    # (issue 18); what stays a draft rests on third-party research.
+    assert {d.source.authority for d in drafts} == {"third-party"}
+    assert Notice.objects.filter(is_published=True, source__authority="official-repost").count() >= 7
 
 
 def write_fixture(tmp_path, objects):

@@ -10,7 +10,8 @@ from guides.models import Fee, Source
 
 pytestmark = pytest.mark.django_db
 
-GUIDE = ("professional-qualification", "lost")
+# A page resting on the article alone: the national 职称 page (the 专技 page now starts from 16号 and 97号).
+GUIDE = ("professional-title", "lost")
 
 
 def page(client, args=GUIDE):
@@ -97,9 +98,11 @@ def test_a_page_with_all_three_levels_states_each(content, client):
 def test_the_checker_outcome_carries_the_notice_and_the_basis_of_its_dates(content, client):
     from tests.checker.test_flow import full_answers, result_url
 
-    html = client.get(result_url(**full_answers())).content.decode()
+    # Issued in 西藏, which has no rules of its own on the site: the article's national text.
+    html = client.get(result_url(**full_answers(**{"issued-in": "540000", "living-in": "540000"}))).content.decode()
     assert "本页内容来自第三方资料" in html
-    assert "data-date-basis" in html and "不含提交申请前准备材料、「挂失备案（关键环节）」" in html
+    assert "data-date-basis" in html and "不含提交申请前准备材料的时间" in html
+    assert "挂失" not in html  # no official page has a 挂失 step (issue 18 §7 row 4)
 
 
 def test_a_province_page_names_only_the_third_party_sources_of_its_items(content, client):
@@ -123,12 +126,14 @@ def test_a_page_mixing_official_and_third_party_items_marks_each_item(client, co
     assert marks == len(guide.items()) + 1  # and the "由谁补办" line, from the certificate type
     assert Source.objects.get(key="gd-rsks-zs-4510411").authority == Source.Authority.OFFICIAL
     # The review line does not lend the official check's date to the article's items.
-    assert '标“官方原文”的条目 <time datetime="2026-12-03">2026-12-03</time>（对照原文核对）' in html
-    assert '标“第三方资料”的条目 <time datetime="2026-11-26">2026-11-26</time>（对照上列第三方资料' in html
+    # Each mark gets its own date and says what it was checked against.
+    assert '标“官方原文”的条目 <time datetime="2026-12-06">2026-12-06</time>（对照原文核对）' in html
+    assert '标“官方转载”的条目 <time datetime="2026-12-06">2026-12-06</time>（对照转载的官方文本核对' in html
+    assert '标“第三方资料”的条目 <time datetime="2026-12-06">2026-12-06</time>（对照上列第三方资料' in html
 
 
 def test_a_page_of_one_authority_says_it_once_not_per_item(client, content):
-    html = client.get(reverse("guides:guide", args=["professional-qualification", "lost"])).content.decode()
+    html = client.get(reverse("guides:guide", args=GUIDE)).content.decode()
     assert "data-third-party-only" in html
     assert 'class="source-mark"' not in html
 
@@ -152,6 +157,8 @@ def test_the_guangdong_electronic_rule_shows_only_where_its_page_states_it_for_l
     assert "gd-no-paper-once-electronic" not in {n.key for n in guide.notices}
     assert {f.key for f in guide.faqs} >= {"electronic-instead-of-paper"}
     assert "gd-no-electronic-certificate-yet" not in {p.key for p in guide.preconditions}
+    # 广州's own page covers 损毁 too, and 16号 第十六条 nationally: the damaged reader meets it first.
+    assert {"gz-no-paper-lost-or-damaged", "no-paper-once-electronic"} <= {n.key for n in guide.first}
     cross = client.get(
         reverse("guides:guide_region", args=["professional-qualification", "cross-province", "guangdong"])
     )

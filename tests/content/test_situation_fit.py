@@ -43,19 +43,20 @@ def today():
 
 
 @pytest.mark.parametrize("situation", ["lost", "damaged", "cross-province", "urgent"])
-def test_a_professional_title_is_not_asked_whether_it_is_still_valid(client, content, situation):
-    assert "still-valid" not in keys(guide(client, "professional-title", situation).preconditions)
-    assert "still-valid" in keys(guide(client, "professional-qualification", situation).preconditions)
-    assert "still-valid" in keys(guide(client, "skill-certificate", situation).preconditions)
+def test_no_certificate_type_is_asked_whether_it_is_still_valid(client, content, situation):
+    # No source read gives 资格、技能 or 职称 certificates a period of validity (issue 18 §7 row 7).
+    for cert in TYPES:
+        shown = guide(client, cert, situation).preconditions
+        assert "still-valid" not in keys(shown)
+        assert not [p for p in shown if p.if_not == "renew"]
 
 
 def test_a_professional_title_holder_is_never_sent_to_renew(client, content):
     answers = {
         "cert": "professional-title",
         "reason": "lost",
-        "not-deliberately-destroyed": "yes",
         "identity-unchanged": "yes",
-        "still-valid": "no",
+        "still-valid": "no",  # an old link's answer to a question no longer asked
         "issued-in": "110000",
         "living-in": "110000",
         "urgent": "no",
@@ -98,16 +99,17 @@ def test_skill_and_title_pages_carry_no_professional_qualification_text(client, 
     }
     assert not found
     # what the 专技 text says in general is still there, in general words
-    assert {step.title for step in shown.steps} >= {"准备替代性证明材料", "提交申请并等待审核"}
+    assert "提交申请并等待审核" in {step.title for step in shown.steps}
     assert any("证书补办+姓名+联系方式" in item_text(step) for step in shown.steps)
-    assert any(faq.question == "电子证书能否替代纸质版进行补办？" for faq in shown.faqs)
 
 
 @pytest.mark.parametrize("situation", ["lost", "cross-province"])
-def test_professional_qualification_pages_keep_the_article_wording(client, content, situation):
+def test_professional_qualification_pages_carry_the_professional_rules(client, content, situation):
     text = " ".join(item_text(item) for item in guide(client, "professional-qualification", situation).items())
-    for phrase in PROFESSIONAL_QUALIFICATION_ONLY:
+    for phrase in ("中国人事考试网", "人社厅发〔2023〕16号", "证书发放机构"):
         assert phrase in text
+    for phrase in ("职业资格证补办+姓名", "国家人事考试网"):  # the article's 专技 wording is replaced
+        assert phrase not in text
 
 
 # ── 损毁 pages have their own wording; nothing there is about a lost certificate ──
@@ -122,17 +124,15 @@ def test_a_damaged_page_says_nothing_that_holds_only_for_a_lost_certificate(clie
     found = {(item.key, phrase) for item in shown.items() for phrase in LOST_ONLY if phrase in item_text(item)}
     assert not found
     assert "申请表" in {m.name for m in shown.materials}
-    # what happens to the damaged original: the source does not say, so the page says to ask
-    assert any("损毁的原证书" in item_text(notice) for notice in shown.notices)
+    # what happens to the damaged original: handed in where the sources say so, else ask
+    assert any("原证书" in item_text(n) or "证书原件" in item_text(n) for n in shown.notices)
 
 
 def test_a_damaged_checker_outcome_says_nothing_about_reporting_a_loss(client, content):
     answers = {
         "cert": "skill-certificate",
         "reason": "damaged",
-        "not-deliberately-destroyed": "yes",
         "identity-unchanged": "yes",
-        "still-valid": "yes",
         "issued-in": "110000",
         "living-in": "110000",
         "urgent": "no",
@@ -146,12 +146,11 @@ def test_a_damaged_checker_outcome_says_nothing_about_reporting_a_loss(client, c
     assert "损毁的原证书" in page
 
 
-def test_a_page_without_a_reason_shows_both_application_forms_labelled(client, content):
+def test_a_page_without_a_reason_shows_one_application_form_for_both(client, content):
     response = client.get(reverse("guides:guide", args=["skill-certificate", "cross-province"]))
-    html = response.content.decode()
     forms = [m for m in response.context["guide"].materials if m.name == "申请表"]
-    assert sorted(r.slug for m in forms for r in m.only_for_reasons) == ["damaged", "lost"]
-    assert "丢失经过" in html and "仅损毁时需要" in html
+    assert len(forms) == 1 and not forms[0].only_for_reasons
+    assert "丢失经过" not in response.content.decode()  # it would not fit a damaged certificate
 
 
 # ── the complex case in the source's unit: 30 天 are calendar days ────────────
@@ -162,17 +161,16 @@ def test_the_complex_case_is_shown_in_its_own_unit_on_the_guide_page_and_in_sear
 
     html = client.get(reverse("guides:guide", args=["professional-title", "lost"])).content.decode()
     assert "复杂情况可能延长至 30 天（自然日）" in html
-    texts = [p.text for doc in get_index().guides for p in doc.passages if p.section == "time"]
-    assert texts and all("复杂情况最长 30 天（自然日）" in t for t in texts)
+    passages = [p for doc in get_index().guides for p in doc.passages if p.section == "time"]
+    article = [p.text for p in passages if p.key == "time:review-period"]
+    assert article and all("复杂情况最长 30 天（自然日）" in t for t in article)
 
 
 def test_the_checker_counts_the_complex_case_in_calendar_days(client, content, frozen_today):
     answers = {
         "cert": "skill-certificate",
         "reason": "lost",
-        "not-deliberately-destroyed": "yes",
         "identity-unchanged": "yes",
-        "still-valid": "yes",
         "issued-in": "110000",
         "living-in": "110000",
         "urgent": "no",
@@ -214,31 +212,31 @@ def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(c
 # ── speculation and advice are marked as such ────────────────────────────────
 
 
-def test_the_article_forecast_is_marked_as_its_opinion(client, content):
+def test_the_article_forecast_went_with_the_answer_16hao_replaced(client, content):
     faqs = guide(client, "professional-qualification", "lost").faqs
-    answer = next(f.answer for f in faqs if "区块链" in f.answer)
-    assert "来源文章的展望，不是现行规定" in answer
+    assert not [f for f in faqs if "区块链" in f.answer]
 
 
-def test_the_paper_certificate_advice_is_shown_as_advice_not_as_a_condition(client, content):
+def test_no_paper_once_electronic_is_a_condition_not_advice(client, content):
+    # 16号 第十六条 is a rule: the article's "paper is safer" advice is gone, the condition is asked.
     html = client.get(reverse("guides:guide", args=["professional-qualification", "damaged"])).content.decode()
-    conditions, advice = html.split("另有建议（不是补办条件）")
-    assert "电子证书不能满足您的需要" not in conditions.split('id="conditions"')[1]
-    assert "电子证书不能满足您的需要" in advice.split("</section>")[0]
+    assert "另有建议（不是补办条件）" not in html
+    conditions = html.split('id="conditions"')[1].split("</section>")[0]
+    assert "您的证书没有电子证书" in conditions
+    assert "电子证书不能满足您的需要" not in html
 
 
-# ── 异地: which step happens where ──────────────────────────────────────────
+# ── 异地: apply to the issuing body, not where the reader lives ─────────────────
 
-WHERE_EACH_STEP = "异地补办：哪一步在哪里办"
+APPLY_TO_ISSUER = "异地补办：向证书发放机构申请，不是向现在住的地方"
 
 
 def cross_province_answers(reason):
     answers = {
-        "cert": "skill-certificate",
+        "cert": "professional-qualification",
         "reason": reason,
-        "not-deliberately-destroyed": "yes",
+        "no-electronic-certificate": "yes",
         "identity-unchanged": "yes",
-        "still-valid": "yes",
         "issued-in": "110000",
         "living-in": "440000",
         "urgent": "no",
@@ -248,23 +246,21 @@ def cross_province_answers(reason):
     return answers
 
 
-@pytest.mark.parametrize("cert", TYPES)
-def test_a_cross_province_page_says_which_step_happens_where(client, content, cert):
-    shown = guide(client, cert, "cross-province")
-    notice = next(n for n in shown.notices if n.title == WHERE_EACH_STEP)
-    assert "向现居住地市级人社部门提出" in notice.body
-    assert "当初领证的人才服务中心/人社局专窗" in notice.body
-    assert [r.slug for r in notice.only_for_reasons] == ["lost"]  # 挂失 is for a lost certificate only
-    assert WHERE_EACH_STEP not in {n.title for n in guide(client, cert, "lost").notices}
+def test_a_cross_province_page_says_to_apply_to_the_issuing_body(client, content):
+    shown = guide(client, "professional-qualification", "cross-province")
+    notice = next(n for n in shown.notices if n.title == APPLY_TO_ISSUER)
+    assert "人社厅发〔2023〕16号第十六条" in notice.body
+    assert not notice.only_for_reasons  # 遗失 and 损毁 alike
+    assert APPLY_TO_ISSUER not in {n.title for n in guide(client, "professional-qualification", "lost").notices}
 
 
-def test_the_checker_says_where_each_step_happens_only_to_a_cross_province_loss(client, content):
-    lost = checker(client, **cross_province_answers("lost")).content.decode()
-    assert WHERE_EACH_STEP in lost
-    damaged = checker(client, **cross_province_answers("damaged")).content.decode()
-    assert WHERE_EACH_STEP not in damaged
+def test_the_checker_says_where_to_apply_to_a_cross_province_reader_lost_or_damaged(client, content):
+    for reason in ("lost", "damaged"):
+        page = checker(client, **cross_province_answers(reason)).content.decode()
+        assert APPLY_TO_ISSUER in page
+        assert "办理地：北京市（发证省份）" in page
     at_home = checker(client, **{**cross_province_answers("lost"), "living-in": "110000"}).content.decode()
-    assert WHERE_EACH_STEP not in at_home
+    assert APPLY_TO_ISSUER not in at_home
 
 
 # ── every page and every outcome: no item limited to another type, situation or region ──
@@ -354,7 +350,7 @@ def test_every_checker_outcome_shows_only_items_that_fit_the_answers(client, con
         assert response.status_code == HTTPStatus.OK, answers
         assert response.context["state"].outcome.kind == expected, answers
         outcomes += 1
-        region = regions[answers["living-in"]]
+        region = regions[answers["issued-in"]]  # the issuing province's guide
         circumstances = set()
         if answers["issued-in"] != answers["living-in"]:
             circumstances.add("cross-province")
@@ -396,6 +392,6 @@ def test_the_walk_flags_an_item_shown_where_its_limits_do_not_hold(content):
 def test_skill_and_title_cross_province_pages_do_not_cite_the_professional_qualification_rules(client, content, cert):
     response = client.get(reverse("guides:guide", args=[cert, "cross-province"]))
     assert "专业技术人员职业资格证书管理办法" not in response.content.decode()
-    assert "现居住地市级人社部门" in response.content.decode()
-    pq = client.get(reverse("guides:guide", args=["professional-qualification", "cross-province"]))
-    assert "根据《专业技术人员职业资格证书管理办法》，现支持全国通办服务" in pq.content.decode()
+    assert "补办仍向发给证书的机构申请" in response.content.decode()
+    pq = client.get(reverse("guides:guide", args=["professional-qualification", "cross-province"])).content.decode()
+    assert "现支持全国通办服务" not in pq and "现居住地市级人社部门" not in pq

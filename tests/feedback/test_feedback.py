@@ -339,7 +339,7 @@ def test_checker_outcome_offers_feedback_for_that_outcome(content, client):
     from django.utils import timezone
 
     outcome = (
-        "/check/result/?cert=professional-title&reason=lost&not-deliberately-destroyed=yes&identity-unchanged=yes"
+        "/check/result/?cert=professional-title&reason=lost&identity-unchanged=yes"
         f"&issued-in=110000&living-in=440000&urgent=title-review&delivery=mail"
         f"&date={timezone.localdate():%Y-%m-%d}"
     )

@@ -41,7 +41,7 @@ def test_a_province_page_with_its_own_item_is_its_own_page_with_that_item_first(
     assert "data-national-text" not in html
     assert canonical(html) == url
     assert url in sitemap(client)
-    own = [n.key.startswith("gd-") for n in page.context["guide"].notices]
+    own = [getattr(n, "region_limited", False) for n in page.context["guide"].notices]
     assert own == sorted(own, reverse=True) and own[0] and not own[-1], "the province's notices come first"
 
 

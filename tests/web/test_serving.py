@@ -24,7 +24,7 @@ from django.urls import resolve, reverse
 from guides.caching import page_cache
 from guides.caching.page_cache import entry_key, is_cacheable
 from guides.caching.version import bump_content_version
-from guides.models import FAQ, CertificateType, Region, Situation
+from guides.models import FAQ, CertificateType, Material, Region, Situation
 from guides.registry import CONTENT_MODELS
 from guides.search.query import MAX_QUERY_CHARS
 from guides.web.security import client_address
@@ -192,9 +192,9 @@ def test_stale_etag_gets_the_page(content, client):
 def test_a_content_edit_replaces_the_cached_page(content, client):
     before = client.get(guide_url())
     assert client.get(guide_url()).content == before.content  # served from the cache
-    faq = FAQ.objects.filter(is_published=True).first()
-    faq.answer = "编辑刚刚改过的回答。"
-    faq.save()
+    item = Material.objects.get(key="id-card")  # on every guide page
+    item.notes = "编辑刚刚改过的回答。"
+    item.save()
     after = client.get(guide_url())
     assert "编辑刚刚改过的回答。" in after.content.decode()
     assert after["ETag"] != before["ETag"]
@@ -203,8 +203,8 @@ def test_a_content_edit_replaces_the_cached_page(content, client):
 
 def test_a_limit_change_replaces_the_cached_page(content, client):
     """Many-to-many edits (an item's limits) bump the version as well."""
-    url = reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"])
-    faq = FAQ.objects.filter(is_published=True, regions=None).first()
+    url = reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"])
+    faq = FAQ.objects.get(key="same-validity")
     assert faq.question in client.get(url).content.decode()
     faq.regions.set([Region.objects.get(slug="beijing")])
     assert faq.question not in client.get(url).content.decode()
@@ -393,13 +393,20 @@ def test_sitemap_lists_every_guide_page_with_lastmod(content, client):
     for cert in CertificateType.objects.filter(is_published=True):
         for situation in Situation.objects.filter(is_published=True):
             expected.add(reverse("guides:guide", args=[cert.slug, situation.slug]))
-    # Province pages with content of their own (广东's and 上海's 专技 items); the others
-    # repeat the national text, point their canonical link at it and stay out.
-    for slug in ["guangdong", "shanghai"]:
-        for situation in Situation.objects.filter(is_published=True):
-            expected.add(reverse("guides:guide_region", args=["professional-qualification", situation.slug, slug]))
+    # Province pages with content of their own (专技 items of 广东, 上海, 山东, 辽宁, 重庆, 山西; 职称
+    # items of 北京, 天津, 上海, 广东, 重庆); the others repeat the national text, point their
+    # canonical link at it and stay out.
+    own = {
+        "professional-qualification": ["guangdong", "shanghai", "shandong", "chongqing", "shanxi"],
+        "professional-title": ["beijing", "tianjin", "shanghai", "guangdong", "chongqing"],
+    }
+    for cert, slugs in own.items():
+        for slug in slugs:
+            for situation in Situation.objects.filter(is_published=True):
+                expected.add(reverse("guides:guide_region", args=[cert, situation.slug, slug]))
     assert expected <= set(locations)
-    assert reverse("guides:guide_region", args=["professional-title", "lost", "guangdong"]) not in locations
+    assert reverse("guides:guide_region", args=["professional-qualification", "lost", "liaoning"]) in locations
+    assert reverse("guides:guide_region", args=["skill-certificate", "lost", "guangdong"]) not in locations
     assert not [loc for loc in locations if "/xizang/" in loc]
     assert xml.count("<lastmod>") == len(locations)
 
@@ -414,7 +421,7 @@ def test_guide_page_has_canonical_description_open_graph_and_json_ld(content, cl
     blocks = [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
     by_type = {b["@type"]: b for b in blocks}
     howto, faq = by_type["HowTo"], by_type["FAQPage"]
-    assert [s["name"] for s in howto["step"]][0].startswith("挂失备案")
+    assert [s["name"] for s in howto["step"]][0] == "向证书发放机构申请补发纸质证书"  # 16号 第十六条; no 挂失
     assert {"@type": "HowToSupply", "name": "身份证"} in howto["supply"]
     assert howto["estimatedCost"] == {
         "@type": "MonetaryAmount",
