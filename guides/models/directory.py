@@ -103,8 +103,6 @@ class DirectoryEntry(Content):
             raise ValidationError(
                 {"see_also": "“容易混淆的本站证书类型”只用于本站不涉及的证件；本站涉及的，已经链接到它自己的指南。"}
             )
-        if self.is_published and self.source_id is None:
-            raise ValidationError({"source": "发布前请填写来源；没有来源的条目只能是草稿。"})
         too_long = [a for a in self.alias_list() if len(a) > 30]
         if too_long:
             raise ValidationError({"aliases": f"每个叫法不超过 30 个字：{too_long[0]}"})
