@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
 from guides.content.formatting import as_yuan, fee_amount, item_badges, source_mark, yuan_range
+from guides.content.preview import page_rows
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -103,6 +104,7 @@ def environment(**options):
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
         item_badges=item_badges,
+        page_rows=page_rows,
         source_mark=source_mark,
         fee_amount=fee_amount,
         yuan_range=yuan_range,

@@ -89,9 +89,16 @@ class Content(models.Model):
         abstract = True
         ordering = ["order", "pk"]
 
-    def clean(self):
-        super().clean()
-        errors = publishing_errors(self)
+    def clean_fields(self, exclude=None):
+        # Here rather than in clean(): full_clean() reports it together with the subclasses' own checks.
+        # Not skipped when a form leaves `source` out (a list row): publishing still needs it.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in publishing_errors(self).items():
+            errors.setdefault(name, []).append(message)
         if errors:
             raise ValidationError(errors)
 

@@ -132,6 +132,7 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
         max_amount=30,
         replaces=national,
         regions=[guangdong],
+        source=national.source,
     )
     builders.fee(name="草稿费用", key="draft-fee", min_amount=1, max_amount=1, is_published=False)
     before = site_pages()
