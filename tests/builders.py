@@ -11,7 +11,13 @@ TODAY = date(2026, 11, 26)
 
 def certificate_type(**kwargs):
     n = next(_seq)
-    defaults = {"slug": f"cert-{n}", "name": f"证书{n}", "short_name": f"证{n}", "category": "professional", "is_published": True}
+    defaults = {
+        "slug": f"cert-{n}",
+        "name": f"证书{n}",
+        "short_name": f"证{n}",
+        "category": "professional",
+        "is_published": True,
+    }
     return CertificateType.objects.create(**{**defaults, **kwargs})
 
 
@@ -23,7 +29,13 @@ def situation(kind=Situation.Kind.REASON, **kwargs):
 
 def region(**kwargs):
     n = next(_seq)
-    defaults = {"code": f"{n:06d}", "slug": f"region-{n}", "name": f"地区{n}", "short_name": f"区{n}", "is_published": True}
+    defaults = {
+        "code": f"{n:06d}",
+        "slug": f"region-{n}",
+        "name": f"地区{n}",
+        "short_name": f"区{n}",
+        "is_published": True,
+    }
     return Region.objects.create(**{**defaults, **kwargs})
 
 

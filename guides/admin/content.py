@@ -147,7 +147,10 @@ class ContentAdmin(HistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         return super().history_form_view(
-            request, object_id, version_id, {**revert_context(self.model, request, object_id, version_id), **(extra_context or {})}
+            request,
+            object_id,
+            version_id,
+            {**revert_context(self.model, request, object_id, version_id), **(extra_context or {})},
         )
 
 
@@ -320,7 +323,19 @@ class SourceAdmin(HistoryAdmin):
     list_display = ["title", "authority", "read_on", "citing_count", "kind", "issuer", "number"]
     list_filter = ["authority", ReadAgeFilter, "kind"]
     search_fields = ["title", "issuer", "number", "key", "note"]
-    fields = ["title", "authority", "read_on", "kind", "issuer", "number", "clause", "published_on", "url", "note", "key"]
+    fields = [
+        "title",
+        "authority",
+        "read_on",
+        "kind",
+        "issuer",
+        "number",
+        "clause",
+        "published_on",
+        "url",
+        "note",
+        "key",
+    ]
 
     def get_queryset(self, request):
         return with_citing_count(super().get_queryset(request))

@@ -20,7 +20,15 @@ class DirectoryEntryForm(AutoSlugForm, SlugGuardForm):
 @admin.register(DirectoryEntry)
 class DirectoryEntryAdmin(ContentAdmin):
     form = DirectoryEntryForm
-    list_display = ["name", "kind", "certificate_type", "reissued_by", "is_published", "source_authority", "reviewed_on"]
+    list_display = [
+        "name",
+        "kind",
+        "certificate_type",
+        "reissued_by",
+        "is_published",
+        "source_authority",
+        "reviewed_on",
+    ]
     list_filter = ["kind", "certificate_type", "is_published", AuthorityFilter, ReviewAgeFilter]
     search_fields = ["name", "aliases", "implemented_by", "reissued_by", "slug"]
     list_select_related = ["certificate_type", "source"]

@@ -54,7 +54,30 @@ def check_content(on=None):
         *_third_party_only(items),
         # A published directory entry sends people somewhere on its source's word, like an item.
         *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
+        *_invalid_rows(),
     ]
+
+
+def _invalid_rows():
+    """Rows the model's own validation refuses (put in by `loaddata` before it validated, or by SQL): errors."""
+    from django.core.exceptions import ValidationError
+
+    from guides.registry import CONTENT_MODELS
+
+    for model in CONTENT_MODELS:
+        for row in model._default_manager.all():
+            try:
+                row.clean_fields()
+                row.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    label = "" if field == "__all__" else f"{model._meta.get_field(field).verbose_name}："
+                    for message in messages:
+                        yield Finding(
+                            ERROR,
+                            editor_label(row),
+                            f"不符合校验规则（后台和 load_content 都不会接受）：{label}{message}",
+                        )
 
 
 NO_SOURCE = "无来源"

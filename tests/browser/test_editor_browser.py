@@ -20,7 +20,7 @@ REGIONAL_FEE = (
     "from guides.models import Fee, Region;"
     "national = Fee.objects.get(key='production-fee');"
     "fee = Fee.objects.create(key='guangdong-production-fee', name='工本费', min_amount=30, max_amount=30,"
-    " note='（测试数据）', replaces=national, counts_as_regular=True);"
+    " note='（测试数据）', replaces=national, counts_as_regular=True, is_published=True, source=national.source);"
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
