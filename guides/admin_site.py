@@ -17,6 +17,9 @@ class GuidesAdminSite(admin.AdminSite):
     site_title = "证书补办指南 内容管理"
     index_title = "内容编辑"
     index_template = "admin/guides_index.html"
+    # No model sidebar beside every page: at 1280 px it left the fee list too narrow for its
+    # columns (生效日期, 已发布, 最后审核日期 were off-screen). The index and breadcrumbs lead everywhere.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request, app_label=None):
         """List this app's tables in guides.registry.ADMIN_ORDER: what editors change most first."""
