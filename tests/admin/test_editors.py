@@ -348,6 +348,10 @@ def test_revert_shows_what_will_change_and_keeps_a_reason(admin_client, content)
     assert latest.history_change_reason == "据测试公告调整"
     first = fee.history.order_by("history_date", "history_id").first()
     url = reverse("admin:guides_fee_simple_history", args=[fee.pk, first.history_id])
+    # The row that shows the change carries the link that undoes it.
+    history = admin_client.get(reverse("admin:guides_fee_history", args=[fee.pk])).content.decode()
+    changed_row = history.split("据测试公告调整", 1)[1].split("</tr>", 1)[0]
+    assert f'href="{url}" class="undo-change">撤销这次改动' in changed_row
     html = admin_client.get(url).content.decode()
     assert "还原会改动什么" in html
     assert "最高金额（元）</th><td>999.00</td><td><strong>" in html
