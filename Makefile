@@ -43,6 +43,10 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+.PHONY: messages
+messages:  ## Compile the admin wording overrides (locale/*.po → .mo; needs msgfmt from gettext). Commit the .mo.
+	msgfmt --check-format -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
+
 check-migrations: venv
 	$(PY) manage.py makemigrations --check --dry-run
 

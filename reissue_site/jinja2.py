@@ -29,6 +29,7 @@ from guides.content.formatting import (
     source_mark,
     yuan_range,
 )
+from guides.content.preview import page_rows
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -111,6 +112,7 @@ def environment(**options):
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
         item_badges=item_badges,
+        page_rows=page_rows,
         source_mark=source_mark,
         source_legend=source_legend,
         review_line=review_line,

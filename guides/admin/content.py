@@ -7,12 +7,13 @@ every change is kept by django-simple-history and can be reverted from "历史�
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from guides.admin.common import (
-    GuideItemForm,
     HistoryAdmin,
     ReviewAgeFilter,
     SlugGuardForm,
@@ -20,6 +21,28 @@ from guides.admin.common import (
     mark_reviewed,
     publish,
     unpublish,
+)
+from guides.admin.editing import (
+    CHANGE_REASON_FIELD,
+    SCHEDULE_PARAM,
+    AuthorityFilter,
+    AutoKeyForm,
+    ChangeReasonForm,
+    FamilyFilter,
+    ItemForm,
+    ReadAgeFilter,
+    RowErrorsForm,
+    authority,
+    citing_rows,
+    family_link,
+    item_label,
+    replaces_column,
+    revert_changes,
+    saved_note,
+    schedule_change,
+    schedule_form,
+    schedule_initial,
+    with_citing_count,
 )
 from guides.admin.feedback import FlaggedByReadersFilter
 from guides.content.catalogue import get_catalogue
@@ -43,7 +66,16 @@ from guides.models import (
 from guides.registry import BOOKKEEPING_FIELDS, GUIDE_ITEM_MODELS, PUBLISHING_FIELDS
 
 # Readers' "没有帮助" flag last, next to the review-date filters.
-ITEM_FILTERS = ["is_published", ReviewAgeFilter, "certificate_types", "situations", "regions", FlaggedByReadersFilter]
+ITEM_FILTERS = [
+    "is_published",
+    AuthorityFilter,
+    ReviewAgeFilter,
+    "certificate_types",
+    "situations",
+    "regions",
+    FlaggedByReadersFilter,
+    FamilyFilter,
+]
 ITEM_SEARCH = ["key", "certificate_types__name", "situations__name", "regions__name", "regions__short_name"]
 LIMITS_FIELDSET = (
     "适用范围",
@@ -54,8 +86,22 @@ LIMITS_FIELDSET = (
 )
 PUBLISHING_FIELDSET = (
     "发布与审核",
-    {"fields": [*PUBLISHING_FIELDS, "key", *BOOKKEEPING_FIELDS]},
+    {
+        "fields": [*PUBLISHING_FIELDS, "key", *BOOKKEEPING_FIELDS],
+        "description": "新建的内容是草稿；发布（勾选“已发布”）前须选来源。要从将来某天起改数值，"
+        "不要把正在生效的这一条的生效日期改到将来，请用右上角的“安排变更”。",
+    },
 )
+REASON_FIELDSET = ("修改原因", {"fields": [CHANGE_REASON_FIELD]})
+
+
+def with_reason_fieldset(fieldsets):
+    """Return `fieldsets` with the 修改原因 box last (the field out of any other set)."""
+    fieldsets = [
+        (name, {**options, "fields": [f for f in options["fields"] if f != CHANGE_REASON_FIELD]})
+        for name, options in fieldsets
+    ]
+    return [*(fs for fs in fieldsets if fs[1]["fields"]), REASON_FIELDSET]
 
 
 class ContentAdmin(HistoryAdmin):
@@ -64,6 +110,11 @@ class ContentAdmin(HistoryAdmin):
     actions = [mark_reviewed, publish, unpublish]
     list_per_page = 50
     save_on_top = True
+
+    def get_form(self, request, obj=None, **kwargs):
+        # HistoryAdmin.get_form adds the stale-save guard (reverts included).
+        kwargs["form"] = with_change_reason(kwargs.get("form", self.form))
+        return super().get_form(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -74,19 +125,58 @@ class ContentAdmin(HistoryAdmin):
                 (name, {**options, "fields": [f for f in options["fields"] if f not in BOOKKEEPING_FIELDS]})
                 for name, options in fieldsets
             ]
-        return fieldsets
+        return with_reason_fieldset(fieldsets)
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", RowErrorsForm)  # HistoryAdmin adds the stale-save guard
+        return super().get_changelist_form(request, **kwargs)
 
     def save_model(self, request, obj, form, change):
+        set_change_reason(request, obj, form)
         super().save_model(request, obj, form, change)
-        if obj.is_published:
-            note = "已在网站上生效，下一次打开页面即可看到。"
-        else:
-            note = "这是草稿：只有登录的编辑能在网站上看到（标有“草稿”）。"
-        self.message_user(request, note, messages.INFO)
+        self.message_user(request, saved_note(obj), messages.INFO)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(
+            request,
+            object_id,
+            version_id,
+            {**revert_context(self.model, request, object_id, version_id), **(extra_context or {})},
+        )
+
+
+def with_change_reason(form):
+    """`form` with the 修改原因 field (kept by simple-history as the record's change reason)."""
+    if issubclass(form, ChangeReasonForm):
+        return form
+    return type(form.__name__, (form, ChangeReasonForm), {})
+
+
+def set_change_reason(request, obj, form):
+    reason = (form.cleaned_data.get(CHANGE_REASON_FIELD) or "").strip() if form is not None else ""
+    record = getattr(request, "reverted_record", None)
+    if record is not None:
+        restored = f"还原到 {timezone.localtime(record.history_date):%Y-%m-%d %H:%M} 的版本"
+        reason = f"{restored}：{reason}" if reason else restored
+    if reason:
+        obj._change_reason = reason
+
+
+def revert_context(model, request, object_id, version_id):
+    """What a revert will change (current → that version), for the revert page."""
+    if not (str(object_id).isdigit() and str(version_id).isdigit()):
+        return {}
+    current = model._default_manager.filter(pk=object_id).first()
+    record = model.history.filter(id=object_id, history_id=version_id).first()
+    if current is None or record is None:
+        return {}
+    request.reverted_record = record
+    return {"revert_changes": revert_changes(current, record), "version_record": record}
 
 
 class GuideItemAdmin(ContentAdmin):
-    form = GuideItemForm
+    form = ItemForm
+    actions = [*ContentAdmin.actions, schedule_change]
     list_filter = ITEM_FILTERS
     # Plain checkboxes: no JavaScript, all in Chinese, usable on a phone.
     formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
@@ -99,6 +189,13 @@ class GuideItemAdmin(ContentAdmin):
     def fieldsets(self):
         return [(None, {"fields": self.main_fields}), LIMITS_FIELDSET, PUBLISHING_FIELDSET]
 
+    def get_list_display(self, request):
+        # Which row replaces which, and what each rests on, in every list.
+        return [*self.list_display, "replaces_label", "source_authority"]
+
+    replaces_label = staticmethod(replaces_column)
+    source_authority = staticmethod(authority)
+
     def get_queryset(self, request):
         return (
             super()
@@ -107,8 +204,42 @@ class GuideItemAdmin(ContentAdmin):
                 Prefetch("certificate_types", queryset=CertificateType.objects.order_by("order", "pk")),
                 Prefetch("situations", queryset=Situation.objects.order_by("order", "pk")),
                 Prefetch("regions", queryset=Region.objects.order_by("code")),
+                *(f"replaces__{name}" for name in LIMIT_FIELDS),
             )
         )
+
+    def get_changeform_initial_data(self, request):
+        original = self._scheduled_original(request)
+        if original is None:
+            return super().get_changeform_initial_data(request)
+        return schedule_initial(original, flatten_fieldsets(self.fieldsets))
+
+    def _scheduled_original(self, request):
+        value = request.GET.get(SCHEDULE_PARAM, "")
+        if request.resolver_match and request.resolver_match.url_name.endswith("_add") and value.isdigit():
+            return self.model._default_manager.filter(pk=value).first()
+        return None
+
+    def add_view(self, request, form_url="", extra_context=None):
+        original = self._scheduled_original(request)
+        if original is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "title": f"安排变更：{item_label(original)}",
+                "scheduled_original": original,
+            }
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if obj is not None:
+            add = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_add")
+            extra_context = {
+                **(extra_context or {}),
+                "schedule_url": f"{add}?{SCHEDULE_PARAM}={obj.pk}",
+                "family_url": family_link(obj),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="适用范围")
     def applies_to(self, obj):
@@ -130,6 +261,9 @@ class GuideItemAdmin(ContentAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        original = self._scheduled_original(request) if obj is None else None
+        if original is not None:
+            return schedule_form(form, original)
         version_id = getattr(request, "history_version_id", None)
         if version_id is None:
             return form
@@ -168,11 +302,51 @@ class ReferenceAdmin(ContentAdmin):
         return deleted, model_count, perms_needed, protected
 
 
+class SourceForm(AutoKeyForm, ChangeReasonForm):
+    class Meta:
+        model = Source
+        fields = "__all__"
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
-    list_display = ["title", "kind", "issuer", "number", "published_on", "note"]
-    list_filter = ["kind"]
+    form = SourceForm
+    list_display = ["title", "authority", "read_on", "citing_count", "kind", "issuer", "number"]
+    list_filter = ["authority", ReadAgeFilter, "kind"]
     search_fields = ["title", "issuer", "number", "key", "note"]
+    fields = [
+        "title",
+        "authority",
+        "read_on",
+        "kind",
+        "issuer",
+        "number",
+        "clause",
+        "published_on",
+        "url",
+        "note",
+        "key",
+    ]
+
+    def get_queryset(self, request):
+        return with_citing_count(super().get_queryset(request))
+
+    @admin.display(description="引用它的内容（条）", ordering="citing")
+    def citing_count(self, obj):
+        return obj.citing
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, CHANGE_REASON_FIELD]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        source = self.get_object(request, object_id) if str(object_id).isdigit() else None
+        if source is not None:
+            extra_context = {**(extra_context or {}), "citing_rows": citing_rows(source)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        set_change_reason(request, obj, form)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CertificateType)
@@ -284,6 +458,8 @@ class ProcessingTimeAdmin(GuideItemAdmin):
         "urgent_max_days",
         "is_published",
     ]
+    list_display_links = ["label"]
+    list_editable = ["min_days", "max_days", "complex_max_days", "urgent_max_days"]
     search_fields = ["label", "note", "statutory_limit", *ITEM_SEARCH]
     main_fields = [
         "label",
@@ -304,13 +480,12 @@ class FeeAdmin(GuideItemAdmin):
         "applies_to",
         "min_amount",
         "max_amount",
-        "basis",
         "effective_from",
         "is_published",
         "reviewed_on",
     ]
     list_display_links = ["name"]
-    list_editable = ["min_amount", "max_amount"]
+    list_editable = ["min_amount", "max_amount", "is_published"]
     search_fields = ["name", "note", "basis", "legal_basis", *ITEM_SEARCH]
     main_fields = [
         "name",
@@ -342,15 +517,13 @@ class FAQAdmin(GuideItemAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(GuideItemAdmin):
-    list_display = ["name", "applies_to", "online", "visits", "phone", "authority", "is_published", "reviewed_on"]
-    list_filter = ["online", "source__authority", *ITEM_FILTERS]
+    list_display = ["name", "applies_to", "online", "visits", "phone", "hours", "is_published", "reviewed_on"]
+    list_display_links = ["name"]
+    # Editable in the list, so one office's rows across provinces are edited side by side (?family=).
+    list_editable = ["phone", "hours"]
+    list_filter = ["online", *ITEM_FILTERS]
     search_fields = ["name", "handles", "address", "phone", "app", "note", *ITEM_SEARCH]
     main_fields = ["name", "handles", "address", "hours", "phone", "website", "app", "online", "visits", "note"]
-
-    @admin.display(description="来源可信程度", ordering="source__authority")
-    def authority(self, obj):
-        # The authority decides whether an office may be published (官方原文) or waits as a draft.
-        return obj.source.get_authority_display() if obj.source_id else "无来源"
 
 
 @admin.register(Holiday)

@@ -4,14 +4,41 @@ from django.contrib import admin
 
 from guides.admin.common import ReviewAgeFilter, SlugGuardForm
 from guides.admin.content import ContentAdmin
+from guides.admin.editing import AuthorityFilter, AutoSlugForm, authority
 from guides.models import DirectoryEntry
+
+
+class DirectoryEntryForm(AutoSlugForm, SlugGuardForm):
+    """The 网址标识 is filled from the row's kind when left blank; a published entry's cannot change."""
+
+    def clean_slug(self):
+        if not self.cleaned_data.get("slug"):
+            return self._clean_key()
+        return SlugGuardForm.clean_slug(self)
 
 
 @admin.register(DirectoryEntry)
 class DirectoryEntryAdmin(ContentAdmin):
-    form = SlugGuardForm
-    list_display = ["name", "kind", "department", "certificate_type", "e_certificate", "is_published", "reviewed_on"]
-    list_filter = ["kind", "department", "certificate_type", "e_certificate", "is_published", ReviewAgeFilter]
+    form = DirectoryEntryForm
+    list_display = [
+        "name",
+        "kind",
+        "department",
+        "certificate_type",
+        "e_certificate",
+        "is_published",
+        "source_authority",
+        "reviewed_on",
+    ]
+    list_filter = [
+        "kind",
+        "department",
+        "certificate_type",
+        "e_certificate",
+        "is_published",
+        AuthorityFilter,
+        ReviewAgeFilter,
+    ]
     filter_horizontal = ["more_sources", "alternatives"]
     search_fields = ["name", "aliases", "implemented_by", "reissued_by", "slug"]
     list_select_related = ["certificate_type", "source"]
@@ -28,6 +55,10 @@ class DirectoryEntryAdmin(ContentAdmin):
         ),
         (
             "发布与审核",
-            {"fields": ["is_published", "reviewed_on", "source", "more_sources", "order", "slug", "updated_at"]},
+            {
+                "fields": ["is_published", "reviewed_on", "source", "more_sources", "order", "slug", "updated_at"],
+                "description": "新建的条目是草稿；发布前须选来源。",
+            },
         ),
     ]
+    source_authority = staticmethod(authority)

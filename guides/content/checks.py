@@ -76,6 +76,7 @@ def audit_content(on=None):
         # A published directory entry sends people somewhere on its source's word, like an item.
         *_third_party_only({DirectoryEntry: DirectoryEntry.objects.filter(is_published=True).select_related("source")}),
         *_directory_links_to_drafts(),
+        *_invalid_rows(),
     ]
     labels = dict(Source.Authority.choices)
     counts, page_items = {}, {}
@@ -103,6 +104,28 @@ def _directory_links_to_drafts():
                     + ("" if entry.reissued_by.strip() and entry.how.strip() else "（这两项现在为空，请补上）")
                     + "。",
                 )
+
+
+def _invalid_rows():
+    """Rows the model's own validation refuses (put in by `loaddata` before it validated, or by SQL): errors."""
+    from django.core.exceptions import ValidationError
+
+    from guides.registry import CONTENT_MODELS
+
+    for model in CONTENT_MODELS:
+        for row in model._default_manager.all():
+            try:
+                row.clean_fields()
+                row.clean()
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    label = "" if field == "__all__" else f"{model._meta.get_field(field).verbose_name}："
+                    for message in messages:
+                        yield Finding(
+                            ERROR,
+                            editor_label(row),
+                            f"不符合校验规则（后台和 load_content 都不会接受）：{label}{message}",
+                        )
 
 
 NO_SOURCE = "无来源"

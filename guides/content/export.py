@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from guides.content.validation import LIMIT_FIELDS
 from guides.models import StepChannel
+from guides.models.base import fixture_defaults
 from guides.registry import BOOKKEEPING_FIELDS, CONTENT_TABLES, PUBLISHING_FIELDS
 
 HEADERS = {
@@ -49,7 +50,9 @@ def export_content(directory):
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, querysets in content_files().items():
-        rows = [row for qs in querysets for row in _rows(qs)]
+        # The files' own default: a row without `is_published: false` is published (load_content reads them so).
+        with fixture_defaults():
+            rows = [row for qs in querysets for row in _rows(qs)]
         path = directory / f"{name}.yaml"
         header = (
             f"# {HEADERS[name]}\n"

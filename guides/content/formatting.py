@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from guides.content.preview import admin_edit_link
 from guides.models import Source
 
 
@@ -35,6 +36,15 @@ def fee_amount(fee):
 
 
 def item_badges(item, guide=None):
+    """An item's labels, and on a staff preview its "编辑" link to admin (guides/content/preview.py)."""
+    labels = _item_labels(item, guide)
+    edit = admin_edit_link(item, guide)
+    if not edit:
+        return labels
+    return format_html("{} {}", labels, edit) if labels else edit
+
+
+def _item_labels(item, guide=None):
     """Label drafts, reason-limited items ("仅遗失时需要") and items not yet in force ("自…起执行").
 
     A checker outcome for a later submission date shows the items in force on that

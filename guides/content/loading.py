@@ -8,7 +8,8 @@ tells an editor's change from a load by the reason of the latest record.
 
 from dataclasses import dataclass
 
-from django.db.models.signals import post_save
+from django.core.exceptions import ValidationError
+from django.db.models.signals import post_save, pre_save
 
 from guides.registry import BOOKKEEPING_FIELDS, CONTENT_MODELS
 
@@ -38,8 +39,28 @@ def fields_differ(instance, other):
     )
 
 
+def validate_raw_save(sender, instance, raw=False, **kwargs):
+    """Run the model's validation on a row saved raw (Django's `loaddata`), as `load_content` does.
+
+    `manage.py loaddata` skips `Model.clean()`: an office with no source and a
+    `javascript:` link went public that way. `load_content` validates each row itself
+    (naming it by its natural key) and marks it, so it is not checked twice.
+    """
+    if not raw or getattr(instance, "_validated_for_load", False):
+        return
+    try:
+        instance.clean_fields()
+        instance.clean()
+    except ValidationError as error:
+        raise ValidationError(
+            f"{instance._meta.verbose_name}“{instance}”不符合校验规则，未载入（内容请用 manage.py load_content 载入）："
+            f"{error.message_dict}"
+        ) from error
+
+
 def connect_fixture_history():
     for model in CONTENT_MODELS:
+        pre_save.connect(validate_raw_save, sender=model, dispatch_uid=f"content-validate-{model.__name__}")
         post_save.connect(record_fixture_load, sender=model, dispatch_uid=f"content-history-{model.__name__}")
 
 

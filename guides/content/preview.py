@@ -57,3 +57,36 @@ def mark_private(request, response):
         add_never_cache_headers(response)
         patch_cache_control(response, private=True)
     return response
+
+
+def admin_change_url(obj):
+    """The admin page where an editor changes `obj`."""
+    from django.urls import reverse
+
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def admin_edit_link(item, guide):
+    """On a staff preview (drafts shown), a small "编辑" link from an item to its row in admin; else nothing."""
+    request = getattr(guide, "request", None)
+    if request is None or not request.include_drafts:
+        return ""
+    from django.utils.html import format_html
+
+    return format_html(
+        '<a class="admin-edit no-print" href="{}" title="在内容管理中修改这一条（{}）">编辑</a>',
+        admin_change_url(item),
+        item._meta.verbose_name,
+    )
+
+
+def page_rows(guide):
+    """Every row a guide page shows, for the staff preview bar: (section, row, where it applies, admin url)."""
+    from guides.registry import GUIDE_SECTIONS
+
+    rows = []
+    for section in GUIDE_SECTIONS:
+        for item in getattr(guide, section.attribute):
+            where = "本省" if getattr(item, "region_limited", False) else "全国"
+            rows.append((section.label, item, where, admin_change_url(item)))
+    return rows

@@ -1,5 +1,9 @@
 """What every content table shares: the bookkeeping fields, natural-key managers and the source a row cites."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
@@ -28,11 +32,43 @@ class HolidayManager(models.Manager):
         return self.get(date=date)
 
 
+# Inside `fixture_defaults()`, a row's 已发布 defaults to True: the fixture files write only
+# `is_published: false` (drafts), as export_content always has. Everywhere else a new row is a draft.
+_FIXTURE_DEFAULTS = ContextVar("fixture_defaults", default=False)
+
+
+def new_rows_are_drafts():
+    """The default of `is_published`: False (a draft), except while reading or writing fixture files."""
+    return _FIXTURE_DEFAULTS.get()
+
+
+@contextmanager
+def fixture_defaults():
+    """Read or write fixture files with their own default: a row without `is_published: false` is published."""
+    token = _FIXTURE_DEFAULTS.set(True)
+    try:
+        yield
+    finally:
+        _FIXTURE_DEFAULTS.reset(token)
+
+
+def publishing_errors(obj):
+    """The one publishing rule (form, list cell, bulk action, fixture): nothing goes public without a 来源."""
+    if obj.is_published and obj.source_id is None:
+        return {
+            "source": f"发布前请填写来源：没有来源的{obj._meta.verbose_name}只能是草稿（不勾选“已发布”）。"
+            "请先在“来源”里选择或新建它依据的文件或文章。"
+        }
+    return {}
+
+
 class Content(models.Model):
     """Fields every content table carries: publication, review date, source and order."""
 
     is_published = models.BooleanField(
-        "已发布", default=True, help_text="取消勾选即为草稿：只有登录的编辑能在网站上预览。"
+        "已发布",
+        default=new_rows_are_drafts,
+        help_text="不勾选即为草稿：只有登录的编辑能在网站上预览。新建的内容默认是草稿；发布前须填写来源。",
     )
     reviewed_on = models.DateField(
         "最后审核日期", null=True, blank=True, help_text="最近一次核对这条内容与来源一致的日期。"
@@ -52,6 +88,19 @@ class Content(models.Model):
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
+
+    def clean_fields(self, exclude=None):
+        # Here rather than in clean(): full_clean() reports it together with the subclasses' own checks.
+        # Not skipped when a form leaves `source` out (a list row): publishing still needs it.
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, message in publishing_errors(self).items():
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Source(models.Model):

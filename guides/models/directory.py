@@ -189,8 +189,6 @@ class DirectoryEntry(Content):
             raise ValidationError(
                 {"e_certificate_note": "勾选了“有电子证书”，请照来源写明范围（哪些级别、自何时起、在哪里下载）。"}
             )
-        if self.is_published and self.source_id is None:
-            raise ValidationError({"source": "发布前请填写来源；没有来源的条目只能是草稿。"})
         too_long = [a for a in self.alias_list() if len(a) > 30]
         if too_long:
             raise ValidationError({"aliases": f"每个叫法不超过 30 个字：{too_long[0]}"})

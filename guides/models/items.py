@@ -112,8 +112,9 @@ class Precondition(GuideItem):
     history = HistoricalRecords(m2m_fields=["certificate_types", "situations", "regions"])
 
     class Meta(GuideItem.Meta):
-        verbose_name = "补办条件"
-        verbose_name_plural = "补办条件"
+        # The public page's heading: one vocabulary for editors and readers.
+        verbose_name = "能否补办"
+        verbose_name_plural = "能否补办"
 
     def __str__(self):
         return self.statement
@@ -372,8 +373,8 @@ class Notice(GuideItem):
     history = HistoricalRecords(m2m_fields=["certificate_types", "situations", "regions"])
 
     class Meta(GuideItem.Meta):
-        verbose_name = "提示"
-        verbose_name_plural = "提示"
+        verbose_name = "注意事项"
+        verbose_name_plural = "注意事项"
 
     def __str__(self):
         return self.title

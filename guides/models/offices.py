@@ -58,11 +58,13 @@ class Office(GuideItem):
         return self.name
 
     def clean(self):
-        super().clean()
-        # Every problem at once, each on its field, so an editor fixes the form in one go.
+        # Every problem at once, each on its field, so an editor fixes the form in one go
+        # (the shared ones first: dates, replacement, a source to publish).
         errors = {}
-        if self.is_published and self.source_id is None:
-            errors["source"] = "发布前请填写来源；没有来源的办理地点只能是草稿。"
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.phone and not PHONE_PATTERN.match(self.phone):
             errors["phone"] = "电话只能包含数字、“-”、括号、“转”和分隔号，例如：020-12345678 转 1。"
         if self.online == self.Online.FULL and self.visits:

@@ -122,7 +122,7 @@ def test_search_finds_the_newspaper_fee_by_its_chinese_name(admin_client, conten
 def test_admin_is_in_chinese(admin_client, content):
     html = admin_client.get(changelist_url(Fee)).content.decode()
     assert "证书补办指南 · 内容管理" in html
-    assert "选择 费用 来修改" in html or "选择 费用" in html
+    assert "选择要修改的费用" in html
     assert "标记为已审核" in html
 
 
@@ -224,7 +224,7 @@ def test_list_editable_fees_are_validated_too(admin_client, content):
 
 def test_effective_to_before_effective_from_is_refused(admin_client, content):
     fee = Fee.objects.get(key="production-fee")
-    response = post_change(admin_client, fee, effective_from="2027-01-01", effective_to="2026-12-31")
+    response = post_change(admin_client, fee, effective_from="2026-01-01", effective_to="2025-12-31")
     assert "失效日期不能早于生效日期" in error_on(response, "effective_to")
 
 
@@ -252,7 +252,9 @@ def test_item_cannot_replace_itself(admin_client, content):
 
 def test_replacing_item_must_not_apply_more_widely(admin_client, content):
     lost_only = Fee.objects.get(key="newspaper-fee")
-    regional = builders.fee(regions=[Region.objects.get(slug="guangdong")], min_amount=0, max_amount=0)
+    regional = builders.fee(
+        regions=[Region.objects.get(slug="guangdong")], min_amount=0, max_amount=0, source=lost_only.source
+    )
     response = post_change(admin_client, regional, replaces=str(lost_only.pk))
     assert "被替代的「登报费」只适用于情形：遗失" in error_on(response, "situations")
 

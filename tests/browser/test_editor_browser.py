@@ -20,7 +20,7 @@ REGIONAL_FEE = (
     "from guides.models import Fee, Region;"
     "national = Fee.objects.get(key='production-fee');"
     "fee = Fee.objects.create(key='guangdong-production-fee', name='工本费', min_amount=30, max_amount=30,"
-    " note='（测试数据）', replaces=national, counts_as_regular=True);"
+    " note='（测试数据）', replaces=national, counts_as_regular=True, is_published=True, source=national.source);"
     "fee.regions.set([Region.objects.get(slug='guangdong')])"
 )
 
@@ -73,10 +73,10 @@ def test_editor_changes_one_regions_fee_sees_it_and_reverts_it(site, browser):
 
     # Find the 工本费 that applies in 广东.
     admin.get_by_role("link", name="费用", exact=True).first.click()
-    admin.get_by_role("searchbox").fill("广东")
+    admin.locator("#searchbar").fill("广东")
     admin.get_by_role("button", name="搜索").click()
     shoot(admin, "fee-list")
-    admin.locator("#result_list tbody tr", has_text="广东").get_by_role("link", name="工本费").click()
+    admin.locator("#result_list tbody tr", has_text="广东").get_by_role("link", name="工本费", exact=True).click()
 
     # A mistake is caught, on the field, and nothing is saved.
     admin.get_by_label("最低金额（元）").fill("40")
@@ -98,7 +98,7 @@ def test_editor_changes_one_regions_fee_sees_it_and_reverts_it(site, browser):
     assert fee_cell(public) == "20–50 元"
 
     # Revert from history.
-    admin.locator("#result_list tbody tr", has_text="广东").get_by_role("link", name="工本费").click()
+    admin.locator("#result_list tbody tr", has_text="广东").get_by_role("link", name="工本费", exact=True).click()
     admin.get_by_role("link", name="历史与还原").click()
     expect(admin.locator("#change-history tbody tr").first).to_contain_text("bianji")
     shoot(admin, "fee-history")

@@ -210,6 +210,7 @@ def test_questions_come_from_the_content(client, content):
         if_not="contact",
         if_not_advice="请先联系发证机关确认之前的申请。",
         order=35,
+        is_published=True,
     )
     response = client.get(question_url("issued-in", **full_answers()), follow=True)
     page = text(response)
@@ -486,6 +487,7 @@ def test_a_province_limited_precondition_is_asked_once_the_province_is_known(cli
         if_not="contact",
         if_not_advice="请联系广东的办理机构。",
         order=50,
+        is_published=True,
     )
     precondition.regions.set([Region.objects.get(code=GUANGDONG)])
     # Issued in 北京 (living in 广东): never asked — the issuing province's rules apply —

@@ -98,7 +98,10 @@ def test_guide_without_materials_is_an_error(content):
 
 
 def test_situation_no_item_is_limited_to_is_a_warning(content):
-    builders.situation(slug="stolen", name="被盗", title="被盗补办")
+    from guides.models import Source
+
+    # Published, so with a source: check_content errors on a published row without one.
+    builders.situation(slug="stolen", name="被盗", title="被盗补办", source=Source.objects.first())
     output, failed = run_check()
     assert "情形「被盗」(stolen)：没有任何已发布的内容专门针对这个情形" in output
     assert not unexpected_errors(output)
@@ -152,6 +155,7 @@ def test_export_flush_load_gives_the_same_pages(content, tmp_path):
         max_amount=30,
         replaces=national,
         regions=[guangdong],
+        source=national.source,
     )
     builders.fee(name="草稿费用", key="draft-fee", min_amount=1, max_amount=1, is_published=False)
     before = site_pages()

@@ -71,10 +71,16 @@ def test_broken_fixture_names_the_object_and_changes_nothing(content, tmp_path):
     fixture = write_fixture(
         tmp_path,
         [
-            {"model": "guides.material", "fields": {"key": "new-good", "name": "新材料"}},
+            {"model": "guides.material", "fields": {"key": "new-good", "name": "新材料", "source": ["shuzidu-8006"]}},
             {
                 "model": "guides.fee",
-                "fields": {"key": "bad-fee", "name": "坏费用", "min_amount": "50", "max_amount": "20"},
+                "fields": {
+                    "key": "bad-fee",
+                    "name": "坏费用",
+                    "min_amount": "50",
+                    "max_amount": "20",
+                    "source": ["shuzidu-8006"],
+                },
             },
         ],
     )
@@ -93,7 +99,12 @@ def test_fixture_naming_a_missing_object_fails_clearly(content, tmp_path):
         [
             {
                 "model": "guides.material",
-                "fields": {"key": "orphan", "name": "孤儿", "situations": [["no-such-situation"]]},
+                "fields": {
+                    "key": "orphan",
+                    "name": "孤儿",
+                    "situations": [["no-such-situation"]],
+                    "source": ["shuzidu-8006"],
+                },
             }
         ],
     )
@@ -147,7 +158,13 @@ def test_a_changed_fixture_reloads_over_a_loaded_item_with_limits(content, tmp_p
     """Setting a loaded item's limits is part of the load, not an editor's change to keep."""
     from io import StringIO
 
-    item = {"key": "limited-notice", "title": "只在广东", "body": "第一版", "regions": [["guangdong"]]}
+    item = {
+        "key": "limited-notice",
+        "title": "只在广东",
+        "body": "第一版",
+        "regions": [["guangdong"]],
+        "source": ["shuzidu-8006"],
+    }
     call_command("load_content", write_fixture(tmp_path, [{"model": "guides.notice", "fields": item}]), verbosity=0)
     item["body"] = "第二版"
     err = StringIO()

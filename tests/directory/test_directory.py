@@ -34,6 +34,7 @@ def editors_entry(content):
         reissued_by="某机关",
         how="向某机关申请补领。",
         source=source,
+        is_published=True,
     )
 
 
@@ -176,7 +177,9 @@ def test_an_out_of_scope_entry_must_say_who_and_how(content):
 
 
 def test_a_published_entry_needs_a_source(content):
-    entry = DirectoryEntry(slug="y", name="某证", kind=DirectoryEntry.Kind.OTHER, reissued_by="某机关", how="去办。")
+    entry = DirectoryEntry(
+        slug="y", name="某证", kind=DirectoryEntry.Kind.OTHER, reissued_by="某机关", how="去办。", is_published=True
+    )
     with pytest.raises(ValidationError) as error:
         entry.full_clean()
     assert "source" in error.value.message_dict

@@ -76,7 +76,7 @@ def test_title_match_ranks_before_faq_body_match():
     cert = builders.certificate_type(short_name="甲证")
     urgent = builders.situation(name="紧急", title="紧急补办", order=2)
     other = builders.situation(name="其他", title="其他补办", order=1)
-    faq = FAQ.objects.create(key="faq", question="能快一点吗？", answer="紧急情况可以说明。")
+    faq = FAQ.objects.create(key="faq", question="能快一点吗？", answer="紧急情况可以说明。", is_published=True)
     faq.situations.set([other])
 
     outcome = run("紧急")

@@ -59,6 +59,7 @@ def test_publishing_an_item_for_a_province_in_admin_switches_its_pages_at_once(a
         body="只在西藏适用的一条说明。",
         regions=[str(xizang.pk)],
         is_published="on",
+        source=str(Notice.objects.filter(source__isnull=False).first().source_id),
     )
     response = admin_client.post(add, data)
     assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:3000]

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.commands import loaddata
 
 from guides.content.loading import FIXTURE_LOAD_REASON, editors_removal, fields_differ
+from guides.models.base import fixture_defaults
 
 
 class Command(loaddata.Command):
@@ -33,7 +34,9 @@ class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         self.overwrite_edits = options["overwrite_edits"]
         self.kept_edits = []
-        super().handle(*fixture_labels, **options)
+        # A fixture row is published unless it says `is_published: false` (export_content writes it so).
+        with fixture_defaults():
+            super().handle(*fixture_labels, **options)
         if self.kept_edits:
             self.stderr.write(
                 f"保留了 {len(self.kept_edits)} 条编辑在后台改过、删除或改名的记录（数据文件中的版本未载入；"
@@ -52,6 +55,7 @@ class Command(loaddata.Command):
                 instance.clean()
             except ValidationError as error:
                 raise ValueError(f"{fixture_label(instance)} is invalid: {error.message_dict}") from error
+            instance._validated_for_load = True
             if not self.overwrite_edits and edited_since_loaded(obj):
                 self.kept_edits.append(fixture_label(instance))
                 return False
