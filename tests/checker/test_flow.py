@@ -135,6 +135,7 @@ def test_a_no_to_advice_does_not_stop_the_checker_but_shows_the_advice(client, c
         if_not_advice="示例：不必补办也可以先用复印件。",
         is_advice=True,
         order=45,
+        is_published=True,
     )
     answers = full_answers(**{"example-advice": "no", "living-in": BEIJING})
     response = client.get(result_url(**answers), follow=True)

@@ -259,7 +259,13 @@ def test_the_directory_page_runs_the_same_queries_however_many_entries(client, c
 
     def add(i):
         extra = DirectoryEntry.objects.create(
-            slug=f"extra-{i}", name=f"测试证件{i}", kind="other", reissued_by="某机关", how="去办。", source=source
+            slug=f"extra-{i}",
+            name=f"测试证件{i}",
+            kind="other",
+            reissued_by="某机关",
+            how="去办。",
+            source=source,
+            is_published=True,
         )
         extra.more_sources.add(source)
 
