@@ -16,6 +16,7 @@ Without REDIS_URL the aliases are directories on local disk (`DJANGO_CACHE_DIR` 
 `pages/` and `state/` subdirectories): only `state/` is never culled.
 """
 
+import contextlib
 import json
 import logging
 import pickle
@@ -60,6 +61,13 @@ class SafeFileBasedCache(FileBasedCache):
     so the content version falls back to a per-process one and /healthz says degraded.
     """
 
+    def __init__(self, dir, params):
+        try:
+            super().__init__(dir, params)
+        except FILE_ERRORS as error:  # the directory cannot be created: writes will fail too
+            logger.error("file cache: cannot create %s (%r): running without it for a while", dir, error)
+            breaker.trip()
+
     def get(self, key, default=None, version=None):
         try:
             return super().get(key, default, version)
@@ -101,10 +109,8 @@ class SafeFileBasedCache(FileBasedCache):
             return False
 
     def _discard(self, key, version):
-        try:
+        with contextlib.suppress(FILE_ERRORS):
             super().delete(key, version)
-        except FILE_ERRORS:
-            pass
 
 
 class JSONSerializer:

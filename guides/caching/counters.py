@@ -8,7 +8,8 @@ whatever the number of clients, and nothing needs a timeout:
   is never evicted — updated by a Lua script, so every worker and host counts in it
   atomically;
 * on the file cache, one JSON file in the never-culled `state/` directory, updated
-  under an exclusive `flock`, so the workers of a host count atomically;
+  under an exclusive `flock`, so the workers of a host count atomically (its name ends
+  in `.djcache`, so clearing the cache clears it);
 * when neither answers (Redis skipped after a failure, the file unwritable) and on
   other backends (the tests' in-memory cache), a table in this process: the limit
   still holds per process.
@@ -46,7 +47,7 @@ def count(name, member, window):
     cache = caches["state"]
     try:
         if isinstance(cache, SafeFileBasedCache):
-            return _count_in_file(Path(cache._dir) / f"{name}.counts.json", member, window)
+            return _count_in_file(Path(cache._dir) / f"{name}.counts.djcache", member, window)
         if hasattr(cache, "client") and not breaker.cooling_off():
             client = cache.client.get_client(write=True)
             return int(client.eval(_COUNT, 1, cache.make_key(f"counts:{name}"), str(window), member))

@@ -19,8 +19,8 @@ from datetime import timedelta
 
 from django.utils.http import urlencode
 
-from guides.caching.versioned import versioned
 from guides.caching.guide_cache import cached_items
+from guides.caching.versioned import versioned
 from guides.checker import questions
 from guides.checker.outcomes import (
     URGENT,

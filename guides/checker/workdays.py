@@ -78,7 +78,9 @@ class WorkCalendar:
     @classmethod
     def from_database(cls):
         """Return a calendar with every `Holiday` row, cached per content version."""
-        overrides = versioned("workdays:holidays", build=lambda: dict(Holiday.objects.values_list("date", "is_workday")))
+        overrides = versioned(
+            "workdays:holidays", build=lambda: dict(Holiday.objects.values_list("date", "is_workday"))
+        )
         return cls(overrides)
 
     def knows(self, year):

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection, models
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
