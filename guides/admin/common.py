@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from guides.admin.live import LiveNoticeMixin
 from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.validation import replacement_errors
 from guides.registry import BOOKKEEPING_FIELDS
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(LiveNoticeMixin, SimpleHistoryAdmin):
     """simple-history's admin, answering a malformed object or version id with 404 instead of 500."""
 
     def history_view(self, request, object_id, extra_context=None):

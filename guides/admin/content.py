@@ -6,7 +6,7 @@ every change is kept by django-simple-history and can be reverted from "历史�
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
@@ -25,7 +25,6 @@ from guides.admin.common import (
     unpublish,
 )
 from guides.admin.feedback import FlaggedByReadersFilter
-from guides.caching import version as content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.validation import LIMIT_FIELDS
 from guides.models import (
@@ -71,12 +70,6 @@ def with_version_field(request, fieldsets):
     return fieldsets
 
 
-NOT_LIVE_YET = (
-    "已保存，但暂时无法通知网站的共享缓存：其他服务器可能仍显示修改前的内容。"
-    "系统会自动重试；如几分钟后页面仍未更新，请再保存一次，或联系技术人员检查 Redis。"
-)
-
-
 class ContentAdmin(HistoryAdmin):
     """Shared by every content table: review filter and actions, history list columns."""
 
@@ -107,35 +100,7 @@ class ContentAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        request.saved_published = obj.is_published  # the note comes once the change is committed
-
-    # Whether a change is live is known only once its transaction has committed and the
-    # content version has been written to the shared cache (guides/caching/version.py):
-    # each view that saves says so after it has run.
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._report_live(request, super().changeform_view(request, *args, **kwargs))
-
-    def changelist_view(self, request, *args, **kwargs):
-        return self._report_live(request, super().changelist_view(request, *args, **kwargs))
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._report_live(request, super().delete_view(request, *args, **kwargs))
-
-    def history_form_view(self, request, *args, **kwargs):
-        return self._report_live(request, super().history_form_view(request, *args, **kwargs))
-
-    def _report_live(self, request, response):
-        if request.method != "POST":
-            return response
-        published = getattr(request, "saved_published", None)
-        if content_version.bump_pending():
-            self.message_user(request, NOT_LIVE_YET, messages.WARNING)
-        elif published:
-            self.message_user(request, "已在网站上生效，下一次打开页面即可看到。", messages.INFO)
-        elif published is False:
-            self.message_user(request, "这是草稿：只有登录的编辑能在网站上看到（标有“草稿”）。", messages.INFO)
-        return response
+        request.saved_published = obj.is_published  # noted once the change is live (guides/admin/live.py)
 
 
 class GuideItemAdmin(ContentAdmin):

@@ -8,7 +8,11 @@ process skips Redis for `COOL_OFF_SECONDS` (every call fails at once, as a miss)
 then tries again; one request per interval pays the timeout.
 
 It sits in the redis-py connection, where every command (get, set, pipelines)
-passes, and is installed through django-redis's CONNECTION_POOL_KWARGS.
+passes, and is installed through django-redis's CONNECTION_POOL_KWARGS. The file
+cache trips it too when it cannot write (guides/caching/backends.py): either way,
+`cooling_off()` means "the shared cache is out for now", and the content version
+falls back to one of this process's own (guides/caching/version.py). A content
+version bump may still try once (`attempt_anyway()`).
 """
 
 import socket

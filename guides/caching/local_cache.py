@@ -45,11 +45,11 @@ def get_or_set(key, compute, timeout):
 
 
 def shared_get(key):
-    """Return the shared cache's value for `key`; None when missing or stored by code that no longer reads it.
+    """Return the shared cache's value for `key`; None when missing or unreadable.
 
-    Versioned keys survive a deploy (the content version lives in Redis), so the first
-    requests after a release that moved a class would otherwise fail on every page
-    that reads such an entry, until the next content edit. They recompute it instead.
+    The release in every key keeps other releases' objects away (guides/caching/release.py);
+    this is the second line: an entry that still cannot be unpickled (damaged, or
+    written by a release with the same code but other libraries) is recomputed, not a 500.
     """
     try:
         return cache.get(key)

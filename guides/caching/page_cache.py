@@ -1,9 +1,11 @@
 """Whole-page cache for anonymous GETs of guide pages, keyed by the content version.
 
 A cached entry remembers the content version it was rendered under; a content
-edit bumps the version (guides/signals.py), so every worker's next request
-misses and renders fresh rows. The version and the entry are fetched in one
-cache round trip.
+edit bumps the version (guides/caching/invalidation.py), so every worker's next
+request misses and renders fresh rows. Entries live in the `pages` cache alias as
+JSON (the body as text, the headers, the validators): reading one can never run
+code, whatever was planted under its key, and a value of any other shape is a miss.
+Their keys carry the release (guides/caching/release.py).
 
 The middleware sits right after SecurityMiddleware and whitenoise, so a hit
 touches neither the database nor the view, nor any other middleware: while

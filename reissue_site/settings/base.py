@@ -121,6 +121,9 @@ def cache_key_prefix(database, allowed_hosts):
 
 
 CACHE_KEY_PREFIX = cache_key_prefix(DATABASES["default"], ALLOWED_HOSTS)
+# Every cache key names the release that wrote it: empty means a digest of this checkout's
+# code, templates and requirements (guides/caching/release.py); tests set it to play a deploy.
+CACHE_RELEASE = ""
 # Three aliases, apart by what they hold (guides/caching/backends.py, docs/operations.md):
 # Redis when REDIS_URL is set (more than one host needs it), else directories on local
 # disk that every process on this host shares (runserver, `make load`, each gunicorn

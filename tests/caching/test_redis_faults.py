@@ -20,7 +20,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from guides.admin.content import NOT_LIVE_YET
+from guides.admin.live import NOT_LIVE_YET
 from guides.caching import breaker, version
 from guides.caching.backends import JSONSerializer, cache_settings
 from guides.models import Fee
