@@ -60,7 +60,7 @@ def test_a_page_entry_of_another_shape_is_ignored(content, client):
     url = PAGES[1]
     key = entry_key(client.get(url).wsgi_request)
     page_cache.clear_local_entries()
-    for planted in ["<html>", {"version": 1}, ["content"], {"version": "x", "content": b"raw", "headers": {}}]:
+    for planted in ["<html>", {"version": 1}, ["content"], {"version": "x", "content": 5, "headers": {}}]:
         caches["pages"].set(key, planted, timeout=600)
         page_cache.clear_local_entries()
         response = client.get(url)
