@@ -12,11 +12,15 @@ consecutive `effective_from` / day-after-`effective_to` boundaries gets the same
 guide. So the key names that period, not the date: a checker outcome for any of
 the 400 submission dates it accepts reuses one guide per period (usually one or
 two), and anonymous requests cannot fill the cache with a guide per date. What
-depends on the date itself (the date ranges) is worked out per request.
+depends on the date itself (the date ranges) is worked out per request. Pages are
+for today, keyed by the day as before: finding the period costs a query (once per
+content version) that a cold page's budget of ten has no room for.
 """
 
 from bisect import bisect_right
 from datetime import timedelta
+
+from django.utils import timezone
 
 from guides.caching.versioned import versioned
 from guides.content.selectors import applicable_items, assemble_guide
@@ -54,10 +58,17 @@ def effect_period(on):
     return boundaries[index - 1].isoformat() if index else "start"
 
 
+def _date_part(on):
+    """Today's pages key by the day (no query); any other date by its effect period (one query per version)."""
+    if on == timezone.localdate():
+        return f"day:{on.isoformat()}"
+    return f"from:{effect_period(on)}"
+
+
 def _request_parts(request):
     situations = ",".join(str(pk) for pk in sorted(s.pk for s in request.situations))
     region = request.region.pk if request.region else "-"
-    return (request.certificate_type.pk, situations, region, effect_period(request.on), int(request.include_drafts))
+    return (request.certificate_type.pk, situations, region, _date_part(request.on), int(request.include_drafts))
 
 
 def cached_guide(request, all_reasons=None):
