@@ -80,8 +80,10 @@ def _shared_version():
             stored = cache.get(KEY)
             if _is_version(stored):
                 version = stored
-            elif not cache.set(KEY, version, timeout=None) or breaker.cooling_off():
-                return _fallback()
+            else:
+                cache.set(KEY, version, timeout=None)
+                if breaker.cooling_off():
+                    return _fallback()
     _fallback_version = None
     return version
 

@@ -62,3 +62,11 @@ def test_a_version_read_before_an_edit_commits_is_dead_after_the_commit(django_c
         read_by_another_worker = get_content_version()
     # Leaving the block runs what the commit runs.
     assert get_content_version() != read_by_another_worker
+
+
+@pytest.mark.parametrize("stored", ["", "not-a-version", 12345, {"version": "abc"}, ["abc"]])
+def test_a_stored_value_that_is_not_a_version_is_replaced(stored):
+    state().set(content_version.KEY, stored, timeout=None)
+    version = get_content_version()
+    assert version != stored and state().get(content_version.KEY) == version
+    assert get_content_version() == version, "a fresh version per call: nothing could be reused"
