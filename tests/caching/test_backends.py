@@ -227,3 +227,38 @@ def test_two_deployments_on_one_redis_do_not_share_pages(content, settings, tmp_
         for prefix in prefixes:
             for stored in raw.scan_iter(f"{prefix}*"):
                 raw.delete(stored)
+
+
+# --- Issue 20.7: the content version and the counters cannot be evicted --------------------
+
+
+def test_culling_the_file_cache_never_deletes_the_version_or_the_counters(content, settings, tmp_path, monkeypatch):
+    import guides.caching.backends as backends
+    from guides.caching import counters
+
+    monkeypatch.setattr(backends, "FILE_MAX_ENTRIES", 5)
+    settings.CACHES = cache_settings(redis_url="", cache_dir=tmp_path, key_prefix="test")
+    first = version.get_content_version()
+    counters.count("feedback-rate", "someone", 1)
+    for n in range(60):  # anonymous requests filling the cache far past its bound
+        caches["default"].set(f"filler:{n}", "x" * 100)
+        caches["pages"].set(f"filler:{n}", {"n": n})
+    assert len(cache_files(tmp_path)) < 60, "the bulk was culled"
+    forget_process_copies()
+    assert version.get_content_version() == first
+    counters.clear_local()
+    assert counters.count("feedback-rate", "someone", 1) == 2
+
+
+def test_on_redis_only_the_version_and_counters_have_no_timeout(content, shared_redis, settings):
+    """Under `maxmemory-policy volatile-lru` Redis evicts only keys with a timeout (docs/operations.md)."""
+    settings.FEEDBACK_RATE_LIMIT = (5, 3600)
+    client = Client()
+    for url in (GUIDE, REGION_GUIDE, reverse("guides:home"), reverse("guides:search") + "?q=工本费"):
+        assert client.get(url).status_code == HTTPStatus.OK
+    client.post(reverse("guides:feedback"), {"page": GUIDE, "helpful": "yes"})
+    prefix = caches["default"].key_prefix
+    keys = list(shared_redis.scan_iter(f"{prefix}*"))
+    assert len(keys) > 5
+    forever = sorted(key.decode() for key in keys if shared_redis.ttl(key) == -1)
+    assert forever == sorted([caches["state"].make_key(version.KEY), caches["state"].make_key("counts:feedback-rate")])
