@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
-from guides.caching import local_cache, page_cache
+from guides.caching import breaker, counters, local_cache, page_cache, version
 
 
 class _Session:
@@ -145,13 +145,19 @@ def _jinja2_context_in_responses():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Start every test with empty caches, shared and per-process, so nothing leaks between tests."""
-    cache.clear()
-    local_cache.clear()
-    page_cache.clear_local_entries()
+    _clear_caches()
     yield
-    cache.clear()
+    _clear_caches()
+
+
+def _clear_caches():
+    for alias in settings.CACHES:
+        caches[alias].clear()
     local_cache.clear()
     page_cache.clear_local_entries()
+    counters.clear_local()
+    version.reset_for_tests()
+    breaker.reset()
 
 
 @pytest.fixture

@@ -13,16 +13,17 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from guides.admin.live import LiveNoticeMixin
 from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.validation import replacement_errors
 from guides.registry import BOOKKEEPING_FIELDS
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(LiveNoticeMixin, SimpleHistoryAdmin):
     """simple-history's admin for every editable table: the stale-save guard on its change form,
-    its changelist rows and its revert-from-history form, and 404 for a malformed object or
-    version id instead of 500."""
+    its changelist rows and its revert-from-history form, whether a save reached the site
+    (LiveNoticeMixin), and 404 for a malformed object or version id instead of 500."""
 
     def history_view(self, request, object_id, extra_context=None):
         _require_id(object_id)

@@ -6,7 +6,7 @@ every change is kept by django-simple-history and can be reverted from "历史�
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Prefetch
@@ -134,7 +134,7 @@ class ContentAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         set_change_reason(request, obj, form)
         super().save_model(request, obj, form, change)
-        self.message_user(request, saved_note(obj), messages.INFO)
+        request.saved_note = saved_note(obj)  # said once the change is live (guides/admin/live.py)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         return super().history_form_view(

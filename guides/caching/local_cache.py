@@ -1,4 +1,6 @@
-"""A per-process copy of cache entries whose keys contain the content version.
+"""A per-process copy of cache entries whose keys contain the content version and release.
+
+Use it through guides/caching/versioned.py, which builds those keys.
 
 Such an entry can never go stale: a content edit changes the version, so the
 next request asks for a new key. Keeping the unpickled object in the process
@@ -35,7 +37,7 @@ def get_or_set(key, compute, timeout):
     value = shared_get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=timeout)
+        shared_set(key, value, timeout)
     _entries[key] = value
     if len(_entries) > MAX_ENTRIES:
         _entries.popitem(last=False)
@@ -43,17 +45,22 @@ def get_or_set(key, compute, timeout):
 
 
 def shared_get(key):
-    """Return the shared cache's value for `key`; None when missing or stored by code that no longer reads it.
+    """Return the shared cache's value for `key`; None when missing or unreadable.
 
-    Versioned keys survive a deploy (the content version lives in Redis), so the first
-    requests after a release that moved a class would otherwise fail on every page
-    that reads such an entry, until the next content edit. They recompute it instead.
+    The release in every key keeps other releases' objects away (guides/caching/release.py);
+    this is the second line: an entry that still cannot be unpickled (damaged, or
+    written by a release with the same code but other libraries) is recomputed, not a 500.
     """
     try:
         return cache.get(key)
     except _UNREADABLE as error:
         logger.warning("cache entry %s is unreadable by this release (%r): recomputed", key, error)
         return None
+
+
+def shared_set(key, value, timeout):
+    """Store `value` under `key` in the shared cache (a failure costs a miss later, nothing now)."""
+    cache.set(key, value, timeout=timeout)
 
 
 def clear():

@@ -1,9 +1,11 @@
 """Whole-page cache for anonymous GETs of guide pages, keyed by the content version.
 
 A cached entry remembers the content version it was rendered under; a content
-edit bumps the version (guides/signals.py), so every worker's next request
-misses and renders fresh rows. The version and the entry are fetched in one
-cache round trip.
+edit bumps the version (guides/caching/invalidation.py), so every worker's next
+request misses and renders fresh rows. Entries live in the `pages` cache alias as
+JSON (the body as text, the headers, the validators): reading one can never run
+code, whatever was planted under its key, and a value of any other shape is a miss.
+Their keys carry the release (guides/caching/release.py).
 
 The middleware sits right after SecurityMiddleware and whitenoise, so a hit
 touches neither the database nor the view, nor any other middleware: while
@@ -17,20 +19,21 @@ content version was minted) and `Cache-Control: public, max-age=…`, and a
 matching conditional GET is answered with 304.
 """
 
-import functools
 import hashlib
+import logging
 from collections import OrderedDict
-from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from guides.caching import local_cache
 from guides.caching import version as content_version
+from guides.caching.release import release_id
+
+logger = logging.getLogger(__name__)
 
 # Headers that belong to one response and are never replayed from the cache.
 _NOT_STORED = {"set-cookie", "date", "content-length"}
@@ -42,32 +45,6 @@ def version_timestamp(version):
         return int(version, 16) // 1_000_000_000
     except (TypeError, ValueError):
         return None
-
-
-@functools.cache
-def build_id():
-    """Return a token for this deployment's code and static files.
-
-    Cached pages name hashed static files and carry the headers of the code that
-    rendered them, so a deployment must not serve pages stored by the previous
-    one: the static manifest (or, without one, the settings module) identifies it.
-    """
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    try:
-        seed = manifest.read_bytes()
-    except OSError:
-        # Development (`make run`): no manifest, and the embedded cache outlives the
-        # server, so a template or code edit must retire the pages stored before it.
-        # Under override_settings (tests) SETTINGS_MODULE is None.
-        seed = f"{settings.SETTINGS_MODULE}:{_newest_source_change()}".encode()
-    return hashlib.md5(seed, usedforsecurity=False).hexdigest()[:12]
-
-
-def _newest_source_change():
-    """The latest modification time of the templates and the code that render pages."""
-    root = Path(settings.BASE_DIR)
-    files = [*(root / "templates").rglob("*.html"), *(root / "guides").rglob("*.py"), *root.glob("static/css/*.css")]
-    return max((f.stat().st_mtime_ns for f in files), default=0)
 
 
 def canonical_host(request):
@@ -92,14 +69,15 @@ def canonical_host(request):
 def entry_key(request, host=None):
     """Return the cache key for the bytes this request renders, hashed.
 
-    Deployment, scheme, canonical host, the script prefix links are built under and
+    Release (guides/caching/release.py: pages name hashed static files and carry the
+    headers of the code that rendered them), scheme, canonical host, the script prefix links are built under and
     the path the view resolved: `request.path` alone joins the last two, so a
     `SCRIPT_NAME` of `/a/b` with path `/` (the start page) and plain `/a/b/` (a guide)
     would share one key.
     """
     host = host or canonical_host(request)
     script_prefix = request.path.removesuffix(request.path_info)
-    url = f"{build_id()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
+    url = f"{release_id()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
     return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -156,6 +134,30 @@ def clear_local_entries():
     _local_entries.clear()
 
 
+# A stored page is JSON (guides/caching/backends.py): the body as text, so reading it can
+# never run code, whatever was planted under its key.
+_ENTRY_FIELDS = {"version": str, "content": str, "headers": dict, "etag": str}
+
+
+def _store_shared(key, entry):
+    try:
+        text = entry["content"].decode()
+    except UnicodeDecodeError:
+        return  # not text: served, not stored
+    caches["pages"].set(key, {**entry, "content": text}, timeout=settings.PAGE_CACHE_TIMEOUT)
+
+
+def _shared_entry(key):
+    """Return the stored page for `key` (its body as bytes), or None when missing or not a page entry."""
+    stored = caches["pages"].get(key)
+    if stored is None:
+        return None
+    if not isinstance(stored, dict) or any(not isinstance(stored.get(f), kind) for f, kind in _ENTRY_FIELDS.items()):
+        logger.warning("page cache entry %s is not one this release stores: ignored", key)
+        return None
+    return {**stored, "content": stored["content"].encode()}
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -177,7 +179,7 @@ class PageCacheMiddleware:
         version = content_version.get_content_version()
         entry = _local_entries.get(key)
         if entry is None or entry["version"] != version:
-            entry = local_cache.shared_get(key)
+            entry = _shared_entry(key)
             if entry is not None and entry["version"] == version:
                 _keep_locally(key, entry)
         if entry is not None and entry["version"] == version:
@@ -209,7 +211,7 @@ class PageCacheMiddleware:
         }
         entry["headers"]["Content-Length"] = str(len(content))
         if store:
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+            _store_shared(key, entry)
             _keep_locally(key, entry)
         return entry
 

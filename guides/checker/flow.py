@@ -19,9 +19,8 @@ from datetime import timedelta
 
 from django.utils.http import urlencode
 
-from guides.caching import local_cache
 from guides.caching.guide_cache import cached_items
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.checker import questions
 from guides.checker.outcomes import (
     URGENT,
@@ -259,9 +258,9 @@ class _Walk:
 
 def precondition_keys():
     """Return every precondition key, in question order (cached per content version)."""
-    key = f"checker:precondition-keys:{get_content_version()}"
-    return local_cache.get_or_set(
-        key, lambda: tuple(Precondition.objects.order_by("order", "pk").values_list("key", flat=True)), 60 * 60 * 24
+    return versioned(
+        "checker:precondition-keys",
+        build=lambda: tuple(Precondition.objects.order_by("order", "pk").values_list("key", flat=True)),
     )
 
 

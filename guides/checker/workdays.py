@@ -39,8 +39,7 @@ from functools import cache, lru_cache
 import chinese_calendar
 import holidays
 
-from guides.caching import local_cache
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.models import Holiday
 
 # Far enough for the longest processing time plus a submission date a year ahead.
@@ -149,9 +148,8 @@ class WorkCalendar:
     @classmethod
     def from_database(cls):
         """Return a calendar with every `Holiday` row, cached per content version."""
-        key = f"workdays:holidays:{get_content_version()}"
-        overrides = local_cache.get_or_set(
-            key, lambda: dict(Holiday.objects.values_list("date", "is_workday")), timeout=60 * 60 * 24
+        overrides = versioned(
+            "workdays:holidays", build=lambda: dict(Holiday.objects.values_list("date", "is_workday"))
         )
         return cls(overrides)
 

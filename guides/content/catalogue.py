@@ -7,8 +7,7 @@ them again.
 
 from dataclasses import dataclass
 
-from guides.caching import local_cache
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.models import CertificateType, Region, Situation
 
 
@@ -41,9 +40,7 @@ class Catalogue:
 
 def get_catalogue(include_drafts=False):
     """Return the published reference rows (or all of them, for staff previews)."""
-    key = f"catalogue:{get_content_version()}:{int(include_drafts)}"
-    # The key carries the content version, so a per-process copy is never stale.
-    return local_cache.get_or_set(key, lambda: _load(include_drafts), timeout=60 * 60 * 24)
+    return versioned("catalogue", int(include_drafts), build=lambda: _load(include_drafts))
 
 
 def _load(include_drafts):

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from guides.caching import local_cache
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.models import DirectoryEntry
 from guides.search.query import MAX_QUERY_CHARS, normalize
 
@@ -163,8 +162,7 @@ def _near(alias, text):
 
 
 def get_directory(include_drafts=False):
-    key = f"directory:{get_content_version()}:{int(include_drafts)}"
-    return local_cache.get_or_set(key, lambda: _load(include_drafts), timeout=60 * 60 * 24)
+    return versioned("directory", int(include_drafts), build=lambda: _load(include_drafts))
 
 
 def _load(include_drafts):

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
+from guides.caching import counters
 from guides.caching.version import get_content_version
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, assemble_guide
@@ -114,20 +114,14 @@ def client_id(request):
 def over_rate_limit(request):
     """Count one submission from this client; return seconds to wait if it is over the limit, else 0.
 
-    A fixed window in the shared cache: `add` starts the window, `incr` counts in
-    it atomically (Redis INCR), so every worker process sees the same count. If
-    the cache is unreachable the guard lets the submission through rather than
-    turning readers away.
+    A fixed window, counted atomically in the shared cache (guides/caching/counters.py),
+    so every worker process sees the same count; while the shared cache is
+    unavailable, each process counts on its own.
     """
     allowed, per = rate_limit()
     window = int(time.time() // per)
-    key = f"feedback-rate:{client_id(request)}:{window}"
-    try:
-        count = 1 if cache.add(key, 1, timeout=per + 5) else cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=per + 5)
-        count = 1
-    if count is None or count <= allowed:
+    count = counters.count("feedback-rate", client_id(request), window)
+    if count <= allowed:
         return 0
     return max(1, (window + 1) * per - int(time.time()))
 

@@ -8,12 +8,10 @@ version and day (a content edit, or a synonym edit, bumps the version).
 import math
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.caching import local_cache
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.formatting import yuan_range
 from guides.content.selectors import GuideRequest, assemble_guide
@@ -22,10 +20,6 @@ from guides.registry import GUIDE_SECTIONS
 from guides.search.query import match_concept, normalize
 
 SECTION_LABELS = {section.slug: section.label for section in GUIDE_SECTIONS}
-
-# Part of the cache key: bump it when the shape of the index changes, so a deploy
-# never unpickles an index an older release put in the shared cache.
-INDEX_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -75,12 +69,7 @@ class Index:
 def get_index():
     """Return the search index of today's published national guides (cached per content version)."""
     today = timezone.localdate()
-    key = f"search-index:{INDEX_FORMAT}:{get_content_version()}:{today.isoformat()}"
-    index = local_cache.shared_get(key)
-    if index is None:
-        index = build_index(today)
-        cache.set(key, index, timeout=60 * 60 * 24)
-    return index
+    return versioned("search-index", today.isoformat(), build=lambda: build_index(today), keep_locally=False)
 
 
 def build_index(on):

@@ -1,14 +1,12 @@
 """sitemap.xml: the start page, every certificate overview and every guide page, with lastmod."""
 
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.caching import local_cache
 from guides.caching.guide_cache import cached_guide
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, regions_with_items
 from guides.directory.lookup import get_directory
@@ -17,13 +15,12 @@ from guides.registry import GUIDE_ITEM_MODELS
 
 def latest_item_change():
     """Return when any published guide item last changed (one query per item kind, cached per version)."""
-    key = f"latest-item-change:{get_content_version()}"
-    latest = local_cache.shared_get(key)
-    if latest is None:
+
+    def build():
         stamps = [m.objects.filter(is_published=True).aggregate(at=Max("updated_at"))["at"] for m in GUIDE_ITEM_MODELS]
-        latest = max((s for s in stamps if s), default=None)
-        cache.set(key, latest, timeout=60 * 60 * 24)
-    return latest
+        return max((s for s in stamps if s), default=None)
+
+    return versioned("latest-item-change", build=build, keep_locally=False)
 
 
 def _latest(*stamps):

@@ -5,9 +5,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from guides.caching import local_cache
 from guides.caching.guide_cache import cached_guide
-from guides.caching.version import get_content_version
+from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.fees import estimate_fees
 from guides.content.preview import mark_private, preview_for
@@ -114,7 +113,6 @@ def region_picker(catalogue, action, region, include_drafts=False):
     It is the same for every visitor of a page, and crispy renders each of its 32
     options through a template (about 1.4 ms a page, measured with make bench).
     """
-    key = f"picker:{get_content_version()}:{int(include_drafts)}:{action}:{region.slug if region else ''}"
 
     def render():
         form = RegionPickerForm(
@@ -122,4 +120,4 @@ def region_picker(catalogue, action, region, include_drafts=False):
         )
         return render_crispy_form(form)
 
-    return local_cache.get_or_set(key, render, timeout=60 * 60 * 24)
+    return versioned("picker", int(include_drafts), action, region.slug if region else "", build=render)

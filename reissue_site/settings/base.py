@@ -1,9 +1,12 @@
 """Settings shared by every environment; everything comes from the environment."""
 
+import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+
+from guides.caching.backends import cache_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -101,27 +104,38 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    # An outage, or a Redis that accepts connections and never answers, costs cache
-    # misses for a while, not slow pages (guides/cache_breaker.py).
-    from guides.caching.breaker import redis_cache
 
-    CACHES = {"default": redis_cache(REDIS_URL, os.environ.get("CACHE_KEY_PREFIX", "reissue"))}
-else:
-    # The embedded default: a cache on local disk, which every process on this host
-    # shares (runserver, `make load`, `manage.py shell`, each gunicorn worker), so an
-    # edit made by any of them shows on the next request. An in-process cache would
-    # keep the content version in one process's memory and never see the others.
-    # More than one host needs REDIS_URL.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "reissue"),
-            # Every guide page (3 types x 4 situations x 32 regions) and some checker pages fit.
-            "OPTIONS": {"MAX_ENTRIES": 3000},
-        }
-    }
+
+def cache_key_prefix(database, allowed_hosts):
+    """Return the cache key prefix: DJANGO_CACHE_KEY_PREFIX, or one derived from the deployment.
+
+    Two deployments that share a Redis database must not read each other's pages or
+    content version. Each has a database of its own, so by default the prefix is a
+    digest of the database's engine, host, port and name, and of the site's host names.
+    """
+    explicit = os.environ.get("DJANGO_CACHE_KEY_PREFIX") or os.environ.get("CACHE_KEY_PREFIX")
+    if explicit:
+        return explicit
+    identity = "|".join(
+        [*(str(database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME")), ",".join(sorted(allowed_hosts))]
+    )
+    return "reissue-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
+
+
+CACHE_KEY_PREFIX = cache_key_prefix(DATABASES["default"], ALLOWED_HOSTS)
+# Every cache key names the release that wrote it: empty means a digest of this checkout's
+# code, templates and requirements (guides/caching/release.py); tests set it to play a deploy.
+CACHE_RELEASE = ""
+# Three aliases, apart by what they hold (guides/caching/backends.py, docs/operations.md):
+# Redis when REDIS_URL is set (more than one host needs it), else directories on local
+# disk that every process on this host shares (runserver, `make load`, each gunicorn
+# worker), so an edit made by any of them shows on the next request. A hung or failing
+# Redis costs cache misses for a while, not slow pages (guides/caching/breaker.py).
+CACHES = cache_settings(
+    redis_url=REDIS_URL,
+    cache_dir=Path(os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache" / "django"))),
+    key_prefix=CACHE_KEY_PREFIX,
+)
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one
 # username from one address, that pair is locked out for AXES_COOLOFF_TIME hours.

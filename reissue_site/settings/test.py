@@ -15,7 +15,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if not os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        alias: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
+        for alias in ("default", "pages", "state")
+    }
 elif os.environ.get("PYTEST_XDIST_WORKER"):
     # Under `pytest -n N` every test empties the cache (tests/conftest.py), and on Redis
     # that empties the whole database (FLUSHDB), whatever the key prefix: each worker
@@ -24,7 +27,8 @@ elif os.environ.get("PYTEST_XDIST_WORKER"):
     from urllib.parse import urlsplit, urlunsplit
 
     _worker_db = 8 + int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
-    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}"))  # noqa: F405
+    for _alias in CACHES.values():  # noqa: F405
+        _alias["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}"))  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 
 # A misspelt template variable fails the test instead of rendering as nothing (as it

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_redis.cache import RedisCache
 
 from guides.caching import breaker as cache_breaker
+from guides.caching.backends import cache_settings
 
 
 class HungRedis:
@@ -81,8 +82,8 @@ def test_redis_is_asked_again_after_the_cool_off(hung_redis, monkeypatch):
     assert len(hung_redis.accepted) == 2
 
 
-def test_pages_render_from_the_database_and_health_says_the_cache_is_down(content, hung_redis, settings):
-    settings.CACHES = {"default": cache_breaker.redis_cache(hung_redis.url, "test")}
+def test_pages_render_from_the_database_and_health_says_degraded(content, hung_redis, settings, tmp_path):
+    settings.CACHES = cache_settings(redis_url=hung_redis.url, cache_dir=tmp_path, key_prefix="test")
     client = Client()
     guide = client.get(reverse("guides:guide", args=["professional-qualification", "lost"]))
     assert guide.status_code == HTTPStatus.OK
@@ -92,8 +93,8 @@ def test_pages_render_from_the_database_and_health_says_the_cache_is_down(conten
         assert client.get(reverse(name, args=args)).status_code == HTTPStatus.OK
     assert len(hung_redis.accepted) == 1
     health = client.get(reverse("healthz"))
-    assert health.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert json.loads(health.content) == {"status": "error", "database": "ok", "cache": "error"}
+    assert health.status_code == HTTPStatus.OK, "a hung cache is no reason to leave the balancer"
+    assert json.loads(health.content)["status"] == "degraded"
 
 
 def real_redis_url():

@@ -191,17 +191,23 @@ def test_rate_limit_is_per_client(content, guide_url, settings):
     assert post(neighbour, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
 
 
-def test_rate_limit_counts_in_the_shared_cache(content, guide_url, settings):
-    """The count lives in the Django cache (Redis in production), not in the process."""
-    from django.core.cache import cache
+def test_rate_limit_counts_in_the_shared_cache(content, guide_url, settings, tmp_path):
+    """The count lives in the shared cache (here the embedded file cache), not in the process."""
+    from django.core.cache import caches
 
+    from guides.caching import counters
+    from guides.caching.backends import cache_settings
+
+    settings.CACHES = cache_settings(redis_url="", cache_dir=tmp_path, key_prefix="test")
     settings.FEEDBACK_RATE_LIMIT = (1, 3600)
     client = Client()
     post(client, guide_url, helpful="yes")
     assert post(client, guide_url, helpful="yes").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
-    cache.clear()  # what another worker would see if the count were not shared
+    counters.clear_local()  # what another worker has of its own: nothing
+    assert post(client, guide_url, helpful="yes").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
+    caches["state"].clear()  # the shared count gone
     assert post(client, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
 
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, models
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -139,16 +139,14 @@ def test_health_check_is_never_cached(content, client):
 
 
 def cache_entry(url):
-    from django.core.cache import cache
-
-    return cache.get(entry_key(RequestFactory().get(url)))
+    return caches["pages"].get(entry_key(RequestFactory().get(url)))
 
 
 def test_a_script_name_request_does_not_change_what_the_guide_url_serves(content, client):
     """`SCRIPT_NAME=/a/b` + `/` and plain `/a/b/` share `request.path`, but not the page they render."""
     client.get("/", SCRIPT_NAME=guide_url().rstrip("/"))  # resolves the start page
     served = client.get(guide_url()).content
-    cache.clear()
+    caches["pages"].clear()
     page_cache.clear_local_entries()
     assert served == client.get(guide_url()).content
 
@@ -213,7 +211,7 @@ def test_a_limit_change_replaces_the_cached_page(content, client):
 def test_a_worker_answers_from_its_own_copy_until_any_worker_changes_the_version(content, client):
     first = client.get(guide_url())
     # The shared copy is gone (evicted, say): this worker still has the page.
-    cache.delete_many(list(page_cache._local_entries))
+    caches["pages"].delete_many(list(page_cache._local_entries))
     response, queries = count_queries(client, guide_url())
     assert (response.content, queries) == (first.content, 0)
     # Another worker saves an edit: it bumps the version in the shared cache only.
