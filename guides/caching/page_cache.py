@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.http.request import split_domain_port
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -73,11 +74,13 @@ def entry_key(request, host=None):
     headers of the code that rendered them), scheme, canonical host, the script prefix links are built under and
     the path the view resolved: `request.path` alone joins the last two, so a
     `SCRIPT_NAME` of `/a/b` with path `/` (the start page) and plain `/a/b/` (a guide)
-    would share one key.
+    would share one key. And today's date (北京时间): a page shows what is in effect
+    today, so a change scheduled for tomorrow (生效日期) shows from midnight without an edit.
     """
     host = host or canonical_host(request)
     script_prefix = request.path.removesuffix(request.path_info)
-    url = f"{release_id()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
+    today = timezone.localdate().isoformat()
+    url = f"{release_id()}:{today}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
     return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
