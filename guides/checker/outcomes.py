@@ -137,6 +137,11 @@ class PersonalGuide:
         return [p for p in self.guide.preconditions if p.key in self.facts.confirmed]
 
     @property
+    def no_electronic_certificate(self):
+        """Tell whether the reader answered that their certificate has no electronic one to download."""
+        return any(p.if_not == Precondition.IfNot.ELECTRONIC for p in self.confirmed)
+
+    @property
     def unconfirmed(self):
         """Preconditions in the guide that were not asked (e.g. in effect only from the submission date)."""
         answered = self.facts.confirmed | self.facts.declined_advice

@@ -139,6 +139,17 @@ def test_the_checker_asks_about_the_electronic_certificate_first(client, content
         assert "中国人事考试网" in html[first : html.index('id="dates"')]
 
 
+def test_an_outcome_for_a_reader_who_said_paper_only_keeps_the_electronic_texts_one_click_away(client, content):
+    """The reader already answered "no electronic certificate": the outcome says so and folds the texts
+    (a <details>, no JavaScript) instead of two screens of them before the dates; the guide page shows them open."""
+    html = outcome_page(client, **professional_answers("lost", SHANGHAI))
+    block = html[first_route(html) : html.index('id="dates"')]
+    assert "您已回答：您的证书没有可以下载的电子证书" in block
+    assert '<details class="first-route__details">' in block and "中国人事考试网" in block
+    page = guide_page(client, "professional-qualification", "lost")
+    assert "first-route__details" not in page and "您已回答" not in page
+
+
 def test_precondition_order(content):
     ordered = list(
         Precondition.objects.filter(is_published=True, regions__isnull=True)
