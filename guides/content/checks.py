@@ -130,7 +130,7 @@ def _invalid_rows():
 
 NO_SOURCE = "无来源"
 
-# The answer follows the best source the site holds (DESIGN.md, "Provenance"): 官方原文 > 官方转载 > 第三方资料 > none.
+# The answer follows the best source the site holds (docs/editors.md, 来源与可信程度): 官方原文 > 官方转载 > 第三方资料 > none.
 RANK = {Source.Authority.OFFICIAL: 3, Source.Authority.OFFICIAL_REPOST: 2, Source.Authority.THIRD_PARTY: 1}
 # A source an editor has not verified yet says so in its note (the admin's own example: "待核实").
 UNVERIFIED = "待核实"
@@ -179,7 +179,7 @@ def authority_counts(on=None):
 
 
 def content_summary():
-    """Return the figures the README quotes: published items by authority, third-party-only items, provinces.
+    """Return the figures `check_content --summary` prints: published items by authority, third-party-only items, provinces.
 
     "Third-party only": a published guide item resting on 第三方资料 or on no source.
     A province has content of its own from an official text when a published item
@@ -271,7 +271,7 @@ def _source_label(item):
 def _outranked_replacements(items, pages):
     """A published item that replaces a published one must rest on a source at least as high.
 
-    Replacing is how the site says a text contradicts another (DESIGN.md, "Provenance"):
+    Replacing is how the site says a text contradicts another (docs/editors.md, 来源与可信程度):
     a 第三方资料 item replacing an 官方转载 or 官方原文 one would hide the better
     source's word behind the worse one's on every page where it applies.
     """

@@ -37,7 +37,7 @@ def certificate(request, cert):
 
 
 def guide(request, cert, situation, region=None):
-    # Staff see drafts and may preview a date (?on=YYYY-MM-DD); see guides/preview.py.
+    # Staff see drafts and may preview a date (?on=YYYY-MM-DD); see guides/content/preview.py.
     preview = preview_for(request)
     catalogue = get_catalogue(include_drafts=preview.include_drafts)
     certificate_type = catalogue.certificate_type(cert)

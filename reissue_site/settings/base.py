@@ -219,7 +219,7 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 # /healthz answers the load balancer over plain HTTP, even where HTTPS is enforced.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Whole-page cache for anonymous GETs of these URL names (guides/page_cache.py).
+# Whole-page cache for anonymous GETs of these URL names (guides/caching/page_cache.py).
 PAGE_CACHE_URL_NAMES = ["guides:home", "guides:certificate", "guides:guide", "guides:guide_region", "sitemap", "robots"]
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60 * 24)))
 # 0: browsers and CDNs may store guide pages but revalidate every view with the

@@ -1,4 +1,4 @@
-"""Development settings: SQLite and a local cache unless the environment says otherwise."""
+"""Development settings: SQLite and a file cache shared by every process on this host (DJANGO_CACHE_DIR) unless the environment says otherwise."""
 
 import os
 

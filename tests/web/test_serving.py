@@ -315,7 +315,7 @@ def gunicorn_setting(monkeypatch, name, **env):
 
 
 def test_gunicorn_takes_the_longest_search_url(monkeypatch):
-    """The README promises a pasted 500-character query its "只按前 100 个字搜索" page, not a 414."""
+    """docs/architecture.md promises a pasted 500-character query its "只按前 100 个字搜索" page, not a 414."""
     search = reverse("guides:search")
     pasted = f"GET {search}?q={quote('证' * 500)} HTTP/1.1"
     typed = f"GET {search}?q={quote('😀' * MAX_QUERY_CHARS)} HTTP/1.1"  # 4 UTF-8 bytes a character
