@@ -67,6 +67,11 @@ def test_a_phone_reader_meets_the_electronic_certificate_first(open_page, name, 
         url += SHANDONG_OUTCOME.format(today=date.today().isoformat())
     page, watch = open_page(url, PHONE)
     first = page.locator("[data-first-route]")
+    if "outcome" in name:
+        # The reader answered "paper only": the texts are folded, one tap away (no JavaScript needed).
+        assert "您已回答：您的证书没有可以下载的电子证书" in first.inner_text()
+        assert "已经制发电子证书的，不再补发纸质证书" not in first.inner_text()
+        first.locator("summary").click()
     assert "已经制发电子证书的，不再补发纸质证书" in first.inner_text()
     assert first.bounding_box()["y"] < page.locator("#materials").bounding_box()["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
