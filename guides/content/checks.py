@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import product
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from guides.content.catalogue import get_catalogue
@@ -21,7 +22,7 @@ from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.content.validation import LIMIT_FIELDS, replacement_errors
 from guides.models import CertificateType, DirectoryEntry, Region, Situation, Source
-from guides.registry import GUIDE_ITEM_MODELS
+from guides.registry import CONTENT_MODELS, GUIDE_ITEM_MODELS
 
 REFERENCE_MODELS = [CertificateType, Situation, Region]
 ERROR, WARNING = "错误", "警告"
@@ -108,10 +109,6 @@ def _directory_links_to_drafts():
 
 def _invalid_rows():
     """Rows the model's own validation refuses (put in by `loaddata` before it validated, or by SQL): errors."""
-    from django.core.exceptions import ValidationError
-
-    from guides.registry import CONTENT_MODELS
-
     for model in CONTENT_MODELS:
         for row in model._default_manager.all():
             try:
@@ -153,13 +150,7 @@ def _pages(items, on):
     limited to the province, so the other provinces are not walked.
     """
     catalogue = get_catalogue()
-    named = {
-        region.pk
-        for model_items in items.values()
-        for item in model_items
-        if item.is_published
-        for region in item.regions.all()
-    }
+    named = _published_limits(items, "regions")
     pages = {}
     for region in [None, *(r for r in catalogue.regions if r.pk in named)]:
         for cert, situation in product(catalogue.certificate_types, catalogue.situations):
@@ -325,14 +316,19 @@ def _unverified_sources(items):
                 )
 
 
-def _uncovered_situations(items):
-    limited_to = {
-        situation.pk
+def _published_limits(items, field):
+    """Return the pks of the rows (regions, situations) that published items are limited to."""
+    return {
+        row.pk
         for model_items in items.values()
         for item in model_items
         if item.is_published
-        for situation in item.situations.all()
+        for row in getattr(item, field).all()
     }
+
+
+def _uncovered_situations(items):
+    limited_to = _published_limits(items, "situations")
     for situation in Situation.objects.filter(is_published=True):
         if situation.pk not in limited_to:
             yield Finding(
