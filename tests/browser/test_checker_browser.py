@@ -91,6 +91,9 @@ def test_error_summary_takes_the_keyboard_focus(browser, site, js):
     page = new_page(browser, js=js)
     page.goto(site + reverse("guides:check_question", args=["cert"]))
     page.get_by_role("button", name="继续").click()
+    # The click returns once the answer page's navigation has committed, which can be
+    # before its <title> is parsed: wait for the title (a timeout fails the test).
+    page.wait_for_function("document.title.length > 0")
     assert page.title().startswith("错误：")
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
