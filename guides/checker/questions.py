@@ -142,7 +142,7 @@ URGENT_QUESTION = Question(
     options=(
         Option(NOT_URGENT, "不急，按正常时限办理"),
         Option("title-review", "急：职称评审截止日期临近"),
-        Option("other", "急：有其他紧急事由", "例如项目投标、会议，需要第三方证明材料。"),
+        Option("other", "急：有其他紧急事由", "例如项目投标、会议。"),
     ),
     hint="本站没有找到补办可以加急的官方规定；急需的，请直接向发证机构说明情况。",
     required_message="请选择是否需要加急。",
@@ -154,9 +154,10 @@ DELIVERY_QUESTION = Question(
     summary_label="递交方式",
     kind="radio",
     options=(
-        Option(MAIL, "邮寄", "使用 EMS 到付件，附回邮地址及联系电话；会产生快递费。"),
-        Option(IN_PERSON, "到窗口现场递交", "工作日前往指定地点，当场核对材料，开具受理回执单。"),
+        Option(MAIL, "邮寄", "寄给发证机构；会产生快递费。"),
+        Option(IN_PERSON, "到窗口现场递交", "工作日到发证机构指定的地点递交。"),
     ),
+    hint="能否邮寄、邮费由谁付，各地做法不同；结果页按本站掌握的发证省份资料说明。",
     required_message="请选择递交方式。",
 )
 

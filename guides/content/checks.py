@@ -194,6 +194,7 @@ def content_summary():
         "by_authority": by_authority,
         "third_party_only": sum(rank(item) <= RANK[Source.Authority.THIRD_PARTY] for item in published),
         "official_regions": sorted(official_regions),
+        "directory_by_authority": Counter(authority_label(entry, labels) for entry in entries),
         "directory_third_party_only": sum(rank(entry) <= RANK[Source.Authority.THIRD_PARTY] for entry in entries),
     }
 

@@ -41,6 +41,8 @@ CONTRADICTED = [
     "多数省份已实现电子证书同步发放",  # row 8
     "2寸蓝底",  # row 11
     "备案紧急事由",  # row 12
+    "需要第三方证明材料",  # row 12: the urgent materials were the article's
+    "可能比上面的日期更早办好",  # row 12: no source says an urgent request is handled sooner
     "原证的历史记录不可追溯",  # row 13
     "芯片",  # row 13
     "推荐信",  # row 13
@@ -205,6 +207,15 @@ def test_no_invented_urgent_fee_and_postage_is_cash_on_delivery_where_sources_sa
     assert "到付，由申请人自行承担" in guide_page(client, "professional-qualification", "lost", "shanghai")
 
 
+def test_the_situation_lead_names_no_electronic_certificate_where_none_is_sourced(client, content):
+    # Only 专技 pages have a sourced electronic certificate (16号, 97号), in their 先看这里 block;
+    # the lost/damaged lead, shown on every type's page, says where to apply and nothing more.
+    for situation in ("lost", "damaged"):
+        for cert in ("skill-certificate", "professional-title", "professional-qualification"):
+            lead = re.search(r'<p class="lead">(.*?)</p>', guide_page(client, cert, situation)).group(1)
+            assert "电子证书" not in lead and "向发给证书的机构申请补发" in lead, (cert, situation, lead)
+
+
 # ── 技能 and 职称 ─────────────────────────────────────────────────────────────────────
 
 
@@ -287,7 +298,9 @@ def test_contradicted_sentences_appear_in_no_checker_outcome(client, content, re
     if cert == "professional-qualification":
         assert "5–15" not in html  # row 3: the article's figure stays only, marked, where nothing better exists
     # The questions along the way do not say it either.
-    for slug in ("issued-in", "living-in", "urgent"):
+    if answers["urgent"] != "no":
+        assert "本站没有找到补办可以加急的官方规定" in html
+    for slug in ("issued-in", "living-in", "urgent", "delivery"):
         question = text(
             client.get(f"{reverse('guides:check_question', args=[slug])}?{urlencode(answers)}", follow=True)
         )

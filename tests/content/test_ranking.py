@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Q
 
 from guides.content.checks import ERROR, check_content
-from guides.models import Region, Source
+from guides.models import DirectoryEntry, Region, Source
 from guides.registry import GUIDE_ITEM_MODELS
 from tests import builders
 
@@ -146,3 +146,20 @@ def test_items_lists_each_pages_items_by_authority(content):
     assert f"    官方转载：申请材料「广东转载材料」({item.key})" in page
     national = items_report().split("  专技职业资格证书遗失补办：")[1].split("\n  专技")[0]
     assert "广东转载材料" not in national
+
+
+DIRECTORY = "已发布的证书目录条目 "
+
+
+def test_summary_counts_every_published_directory_entry_by_authority(content):
+    text = summary()
+    published = DirectoryEntry.objects.filter(is_published=True)
+    count = published.count()
+    assert figure(text, DIRECTORY) == count
+    line = text.split(DIRECTORY)[1].splitlines()[0]
+    official = published.filter(source__authority=Source.Authority.OFFICIAL).count()
+    assert f"官方原文 {official} 个" in line
+    entry = published.filter(source__authority=Source.Authority.THIRD_PARTY).first()
+    entry.is_published = False
+    entry.save()
+    assert figure(summary(), DIRECTORY) == count - 1

@@ -57,4 +57,9 @@ class Command(BaseCommand):
             f"有本省官方内容（官方原文或官方转载）的省份：{len(regions)} 个"
             + (f"（{'、'.join(regions)}）" if regions else "")
         )
+        directory = figures["directory_by_authority"]
+        self.stdout.write(
+            f"已发布的证书目录条目 {sum(directory.values())} 个："
+            + "，".join(f"{level} {n} 个" for level, n in directory.most_common())
+        )
         self.stdout.write(f"只有第三方资料作依据的已发布证书目录条目：{figures['directory_third_party_only']} 个")
