@@ -25,6 +25,20 @@ class HistoryAdmin(LiveNoticeMixin, SimpleHistoryAdmin):
     its changelist rows and its revert-from-history form, whether a save reached the site
     (LiveNoticeMixin), and 404 for a malformed object or version id instead of 500."""
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.saved_record_id = obj.history.values_list("history_id", flat=True).order_by("-history_id").first()
+
+    # Django logs a save after its limits (M2M) are saved, on the add and change forms, the
+    # list's editable rows and simple-history's revert form alike: one save, one record.
+    def log_addition(self, request, obj, message):
+        fold_history(obj)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        fold_history(obj)
+        return super().log_change(request, obj, message)
+
     def history_view(self, request, object_id, extra_context=None):
         _require_id(object_id)
         return super().history_view(request, object_id, extra_context)
@@ -62,6 +76,29 @@ class HistoryAdmin(LiveNoticeMixin, SimpleHistoryAdmin):
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return super().changelist_view(request, extra_context)
         return super().changelist_view(request, extra_context)
+
+
+def fold_history(obj):
+    """Keep one history record for one admin save: the last, which holds the limits as saved.
+
+    simple-history records the row when it is saved, before its limits are, then once more
+    for every limit set. The first record pairs the new fields with the old limits (for a
+    new row: no limits, so reverting to it would widen the row to everything); each later
+    one holds the row as it then stood. The last is the saved state: it takes the first's
+    kind (added or changed) and reason, and the others go.
+    """
+    first_id = getattr(obj, "saved_record_id", None)
+    if first_id is None:
+        return
+    records = list(obj.history.filter(history_id__gte=first_id).order_by("history_id"))
+    if len(records) < 2:
+        return
+    first, last = records[0], records[-1]
+    last.history_type = first.history_type
+    last.history_change_reason = first.history_change_reason
+    last.save(update_fields=["history_type", "history_change_reason"])
+    obj.history.filter(history_id__in=[record.history_id for record in records[:-1]]).delete()
+    del obj.saved_record_id
 
 
 def with_version_field(fieldsets):

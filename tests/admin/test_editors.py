@@ -363,6 +363,36 @@ def test_revert_shows_what_will_change_and_keeps_a_reason(admin_client, content)
     assert reason.startswith("还原到 ") and reason.endswith("误改，恢复")
 
 
+def limits_of(record):
+    return sorted(row.region_id for row in record.regions.all())
+
+
+def test_one_save_is_one_history_record_holding_its_limits_and_reverting_to_it_keeps_them(admin_client, content):
+    guangdong, shanghai = Region.objects.get(slug="guangdong"), Region.objects.get(slug="shanghai")
+    url, data = add_form(
+        admin_client, Material, name="限地区的材料", requirement="required", regions=[str(guangdong.pk)]
+    )
+    assert admin_client.post(url, data).status_code == HTTPStatus.FOUND
+    material = Material.objects.get(name="限地区的材料")
+    [added] = material.history.all()  # not a record without its limits, then one per limit set
+    assert added.history_type == "+" and limits_of(added) == [guangdong.pk]
+
+    response = post_change(admin_client, material, regions=[str(shanghai.pk)], change_reason="改为上海")
+    assert response.status_code == HTTPStatus.FOUND
+    changed, first = material.history.order_by("-history_id")
+    assert (changed.history_type, changed.history_change_reason) == ("~", "改为上海")
+    assert limits_of(changed) == [shanghai.pk] and limits_of(first) == [guangdong.pk]
+
+    # Reverting to the row as it was added brings its limit back (it emptied them before).
+    revert = reverse("admin:guides_material_simple_history", args=[material.pk, first.history_id])
+    html = admin_client.get(revert).content.decode()
+    assert (
+        admin_client.post(revert, form_data(html.encode(), "historicalmaterial_form")).status_code == HTTPStatus.FOUND
+    )
+    assert sorted(material.regions.values_list("pk", flat=True)) == [guangdong.pk]
+    assert material.history.count() == 3 and limits_of(material.history.latest()) == [guangdong.pk]
+
+
 def test_stock_phrases_read_naturally(admin_client, content):
     html = admin_client.get(changelist_url(Fee)).content.decode()
     assert "选择要修改的费用" in html and "选择 费用 来修改" not in html
