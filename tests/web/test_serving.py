@@ -26,7 +26,7 @@ from guides.caching.page_cache import entry_key, is_cacheable
 from guides.caching.version import bump_content_version
 from guides.models import FAQ, CertificateType, Material, Region, Situation
 from guides.registry import CONTENT_MODELS
-from guides.search.query import MAX_QUERY_CHARS
+from guides.text import MAX_QUERY_CHARS
 from guides.web.security import client_address
 
 pytestmark = pytest.mark.django_db
