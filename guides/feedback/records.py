@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from guides.caching import counters
 from guides.caching.version import get_content_version
+from guides.clients import client_address
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.models import PageFeedback, ProblemReport
 from guides.registry import GUIDE_SECTIONS
-from guides.web.security import client_address
 
 MAX_URL_CHARS = 500
 # Pages a reader can give feedback on are the site's own pages, not these.
