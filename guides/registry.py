@@ -4,7 +4,7 @@ Every consumer walks these lists instead of naming models itself: cache
 invalidation (guides/caching/invalidation.py), the 编辑 group's permissions
 (guides/admin/roles.py), export (guides/content/export.py), the admin index order
 (guides/admin_site.py), the guide's sections as pages, search and feedback show them
-(guides/content/selectors.py, guides/search/, guides/feedback/records.py) and the
+(guides/content/selectors.py, guides/search/, guides/feedback/selectors.py) and the
 sitemap's dates. A new content model goes here, or no consumer sees it;
 tests/test_registry.py checks every model of the app is here or reader-written.
 """

@@ -6,8 +6,16 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from guides.admin.common import HistoryAdmin
+from guides.admin.editing import change_url
 from guides.caching.version import get_content_version
-from guides.feedback import records as feedback
+from guides.feedback.selectors import (
+    flagged_pages,
+    items_on_flagged_pages,
+    needs_review,
+    objects_shown,
+    review_threshold,
+)
+from guides.feedback.services import set_status, stamp_status
 from guides.models import PageFeedback, ProblemReport, SynonymGroup
 
 
@@ -23,12 +31,12 @@ class NeedsReviewFilter(admin.SimpleListFilter):
     parameter_name = "needs_review"
 
     def lookups(self, request, model_admin):
-        percent, minimum = feedback.review_threshold()
+        percent, minimum = review_threshold()
         return [("yes", f"需要复查（“没有帮助”≥{percent}%，至少 {minimum} 条）")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pk__in=feedback.flagged_pages().values("pk"))
+            return queryset.filter(pk__in=flagged_pages().values("pk"))
         return queryset
 
 
@@ -39,12 +47,12 @@ class FlaggedByReadersFilter(admin.SimpleListFilter):
     parameter_name = "reader_flagged"
 
     def lookups(self, request, model_admin):
-        percent, minimum = feedback.review_threshold()
+        percent, minimum = review_threshold()
         return [("yes", f"所在页面“没有帮助”≥{percent}%")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pk__in=feedback.items_on_flagged_pages(queryset.model))
+            return queryset.filter(pk__in=items_on_flagged_pages(queryset.model))
         return queryset
 
 
@@ -104,7 +112,7 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
     @admin.display(description="需要复查", boolean=True)
     def review_flag(self, obj):
-        return feedback.needs_review(obj)
+        return needs_review(obj)
 
     @admin.display(description="查看页面")
     def view_page(self, obj):
@@ -167,7 +175,7 @@ class ProblemReportAdmin(HistoryAdmin):
 
     @admin.display(description="这个页面显示的内容")
     def shown_objects(self, obj):
-        sections = feedback.objects_shown(obj.page)
+        sections = objects_shown(obj.page)
         if not sections:
             return "（不是指南页面，或页面已不存在）"
         return format_html_join(
@@ -176,7 +184,7 @@ class ProblemReportAdmin(HistoryAdmin):
             (
                 (
                     label,
-                    format_html_join("、", '<a href="{}">{}</a>', ((feedback.admin_url(o), str(o)) for o in items)),
+                    format_html_join("、", '<a href="{}">{}</a>', ((change_url(o), str(o)) for o in items)),
                 )
                 for label, items in sections
             ),
@@ -184,11 +192,11 @@ class ProblemReportAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:
-            feedback.stamp_status(obj, obj.status, request.user)
+            stamp_status(obj, obj.status, request.user)
         super().save_model(request, obj, form, change)
 
     def _mark(self, request, queryset, status):
-        changed = feedback.set_status(queryset, status, request.user)
+        changed = set_status(queryset, status, request.user)
         self.message_user(request, f"已将 {changed} 条报告标记为“{ProblemReport.Status(status).label}”。")
 
     @admin.action(description="标记为 处理中")

@@ -19,7 +19,6 @@ from datetime import timedelta
 
 from django.utils.http import urlencode
 
-from guides.caching.guide_cache import cached_items
 from guides.caching.versioned import versioned
 from guides.checker import questions
 from guides.checker.outcomes import (
@@ -31,6 +30,7 @@ from guides.checker.outcomes import (
     situations_for,
 )
 from guides.checker.questions import CHANGED, NO, NOT_URGENT, REVOKED, UNSURE, InvalidAnswer, Question
+from guides.content.guide_cache import cached_items
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from guides.caching.guide_cache import cached_guide, cached_items
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
+from guides.content.guide_cache import cached_guide, cached_items
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition, ProcessingTime
 

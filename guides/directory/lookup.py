@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from guides.caching.versioned import versioned
 from guides.models import DirectoryEntry
-from guides.search.query import MAX_QUERY_CHARS, normalize
+from guides.text import MAX_QUERY_CHARS, normalize
 
 # Words that name a different profession or level when an alias is found next to or
 # inside them. An alias occurrence overlapped by one of these (which the alias itself

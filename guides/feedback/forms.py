@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 
-from guides.feedback.records import page_for
+from guides.feedback.pages import page_for
 
 
 class FeedbackForm(forms.Form):

@@ -1,4 +1,9 @@
-"""The feedback form page and its thank-you page."""
+"""The feedback form page and its thank-you page.
+
+Guide pages are cached whole for everyone, so they carry no form with a CSRF
+token: their yes/no buttons are a plain GET form that leads to the small feedback
+page, which carries the CSRF-protected POST form.
+"""
 
 from urllib.parse import urlencode
 
@@ -7,8 +12,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from guides.feedback import records as feedback
 from guides.feedback.forms import FeedbackForm
+from guides.feedback.pages import page_for
+from guides.feedback.rate_limit import over_rate_limit
+from guides.feedback.services import record
 
 
 @never_cache
@@ -19,7 +26,7 @@ def feedback_page(request):
     reporting = "report" in request.GET
     action = reverse("guides:feedback") + ("?report=1" if reporting else "")
     if request.method == "POST":
-        wait = feedback.over_rate_limit(request)
+        wait = over_rate_limit(request)
         if wait:
             response = render(request, "guides/feedback/limited.html", {"minutes": -(-wait // 60)}, status=429)
             response["Retry-After"] = str(wait)
@@ -30,13 +37,13 @@ def feedback_page(request):
             page = data["page"]
             if not form.is_spam:
                 helpful = {"yes": True, "no": False}.get(data["helpful"])
-                feedback.record(page, helpful=helpful, problem=data["problem"], contact=data["contact"].strip())
+                record(page, helpful=helpful, problem=data["problem"], contact=data["contact"].strip())
             thanks = {"page": page.url, "helpful": data["helpful"], "reported": "1" if data["problem"] else ""}
             return redirect(f"{reverse('guides:feedback_thanks')}?{urlencode(thanks)}")
-        page = feedback.page_for(request.POST.get("page", ""))
+        page = page_for(request.POST.get("page", ""))
         return render(request, "guides/feedback/form.html", {"form": form, "page": page, "reporting": reporting})
 
-    page = feedback.page_for(request.GET.get("page", ""))
+    page = page_for(request.GET.get("page", ""))
     if page is None:
         return render(request, "guides/feedback/unknown_page.html", status=400)
     helpful = request.GET.get("helpful")
@@ -54,7 +61,7 @@ def feedback_page(request):
 @require_GET
 def feedback_thanks(request):
     """Thank the reader; show nothing of what they wrote."""
-    page = feedback.page_for(request.GET.get("page", ""))
+    page = page_for(request.GET.get("page", ""))
     return render(
         request,
         "guides/feedback/thanks.html",

@@ -1,6 +1,6 @@
 """Guide items (precondition, material, step, processing time, fee, notice, FAQ).
 
-Every item shares one applicability rule (guides/content/rules.py): it may be limited to
+Every item shares one applicability rule (guides/models/querysets.py): it may be limited to
 some certificate types, situations and regions (empty means all), and may replace
 another item of its kind. `guides.content.selectors.assemble_guide` turns these rows
 into the guide for one request."""
@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from guides.content.rules import GuideItemQuerySet
 from guides.models.base import Content, KeyManager, StepChannelManager
+from guides.models.querysets import GuideItemQuerySet
 from guides.models.reference import CertificateType, Region, Situation
 
 

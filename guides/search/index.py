@@ -17,7 +17,8 @@ from guides.content.formatting import yuan_range
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.models import SynonymGroup
 from guides.registry import GUIDE_SECTIONS
-from guides.search.query import match_concept, normalize
+from guides.search.query import match_concept
+from guides.text import normalize
 
 SECTION_LABELS = {section.slug: section.label for section in GUIDE_SECTIONS}
 

@@ -7,12 +7,9 @@ whole still earns partial credit for its two-character pieces).
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from guides.content.catalogue import get_catalogue
-
-MAX_QUERY_CHARS = 100
 
 # Words that carry no meaning for finding a guide: question words and particles.
 STOP_WORDS = sorted(
@@ -36,12 +33,6 @@ class Concept:
     label: str
     terms: frozenset
     pieces: frozenset = frozenset()
-
-
-def normalize(text):
-    """Return `text` folded for matching: full-width to half-width, lower case, no control characters."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n")
 
 
 def parse_query(text, synonyms):

@@ -29,7 +29,8 @@ from django.utils.safestring import mark_safe
 from guides.directory.lookup import get_directory
 from guides.models import PageFeedback
 from guides.search.index import GuideDoc, Passage, get_index
-from guides.search.query import MAX_QUERY_CHARS, match_concept, normalize, parse_query, take_region
+from guides.search.query import match_concept, parse_query, take_region
+from guides.text import MAX_QUERY_CHARS, normalize
 
 MAX_RESULTS = 10
 

@@ -5,9 +5,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.caching.guide_cache import cached_guide
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
+from guides.content.guide_cache import cached_guide
 from guides.content.selectors import GuideRequest, regions_with_items
 from guides.directory.lookup import get_directory
 from guides.registry import GUIDE_ITEM_MODELS

@@ -5,10 +5,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from guides.caching.guide_cache import cached_guide
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.fees import estimate_fees
+from guides.content.guide_cache import cached_guide
 from guides.content.preview import mark_private, preview_for
 from guides.content.selectors import GuideRequest
 from guides.web.forms import RegionPickerForm

@@ -148,7 +148,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "guides.web.security.client_address"
+AXES_CLIENT_IP_CALLABLE = "guides.clients.client_address"
 
 # Behind a load balancer, the request header holding the client's address as the
 # balancer saw it (e.g. HTTP_X_FORWARDED_FOR; its last entry is used). Without it the

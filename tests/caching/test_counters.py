@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from guides.caching import counters
 from guides.caching.backends import cache_settings
-from guides.feedback.records import over_rate_limit
+from guides.feedback.rate_limit import over_rate_limit
 
 POSTS, LIMIT = 40, 10
 

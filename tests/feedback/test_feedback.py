@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from guides.caching.version import get_content_version
-from guides.feedback import records as feedback
+from guides.feedback.pages import page_for
+from guides.feedback.selectors import flagged_pages, needs_review
 from guides.models import Fee, PageFeedback, ProblemReport
 
 pytestmark = pytest.mark.django_db
@@ -156,12 +157,12 @@ def test_region_guide_feedback_is_kept_apart(client, content):
 
 
 def test_query_string_of_a_guide_page_is_dropped(content):
-    page = feedback.page_for("/guides/professional-qualification/lost/?utm=x")
+    page = page_for("/guides/professional-qualification/lost/?utm=x")
     assert page.url == "/guides/professional-qualification/lost/"
 
 
 def test_control_characters_in_the_page_address_are_refused(content):
-    assert feedback.page_for("/guides/professional-qualification/lost/\n") is None
+    assert page_for("/guides/professional-qualification/lost/\n") is None
 
 
 # ── The flood guard ────────────────────────────────────────────────────────
@@ -284,8 +285,8 @@ def test_review_threshold(db, settings, yes, no, flagged):
     settings.FEEDBACK_REVIEW_THRESHOLD = (40, 5)
     page = PageFeedback.objects.create(url="/x/", yes_count=yes, no_count=no)
 
-    assert (page in feedback.flagged_pages()) is flagged
-    assert feedback.needs_review(page) is flagged
+    assert (page in flagged_pages()) is flagged
+    assert needs_review(page) is flagged
 
 
 @pytest.mark.parametrize("name", ["synonymgroup", "pagefeedback", "problemreport"])

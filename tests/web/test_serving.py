@@ -24,10 +24,10 @@ from django.urls import resolve, reverse
 from guides.caching import page_cache
 from guides.caching.page_cache import entry_key, is_cacheable
 from guides.caching.version import bump_content_version
+from guides.clients import client_address
 from guides.models import FAQ, CertificateType, Material, Region, Situation
 from guides.registry import CONTENT_MODELS
-from guides.search.query import MAX_QUERY_CHARS
-from guides.web.security import client_address
+from guides.text import MAX_QUERY_CHARS
 
 pytestmark = pytest.mark.django_db
 

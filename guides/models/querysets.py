@@ -7,6 +7,8 @@ feedback all read items through it (guides/content/selectors.py)."""
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from guides.models.reference import Situation
+
 
 class GuideItemQuerySet(models.QuerySet):
     def published(self):
@@ -28,7 +30,6 @@ class GuideItemQuerySet(models.QuerySet):
         labels them); when it names no region, region-limited items drop out.
         """
         model = self.model
-        Situation = model.situations.rel.model  # noqa: N806 (the model class, without an import cycle)
         cert_through = model.certificate_types.through
         situation_through = model.situations.through
         region_through = model.regions.through

@@ -6,7 +6,7 @@ from http import HTTPStatus
 import pytest
 from django.core.cache import caches
 
-from guides.caching.guide_cache import effect_period
+from guides.content.guide_cache import effect_period
 from guides.models import Fee
 from tests.checker.test_flow import full_answers, result_url
 
