@@ -246,6 +246,35 @@ def test_title_readers_meet_their_regions_electronic_title_certificates_first(cl
     assert needle in html[first_route(html) : html.index('id="conditions"')]
 
 
+@pytest.mark.parametrize(
+    ("situation", "region", "needle"),
+    [
+        ("lost", "hebei", "原则上不再补办纸质证书，只核发电子证书"),
+        ("lost", "henan", "“河南省专业技术人员职业资格证书（电子证书）”，不再发放纸质证书"),
+        ("damaged", "henan", "“河南省专业技术人员职业资格证书（电子证书）”，不再发放纸质证书"),
+    ],
+)
+def test_provinces_that_issue_their_own_exams_electronically_say_so_first(client, content, situation, region, needle):
+    html = guide_page(client, "professional-qualification", situation, region)
+    assert needle in html[first_route(html) : html.index('id="conditions"')]
+    assert "暂无单独规定的资料" not in html  # the national stand-in is gone once the province has its own text
+
+
+def test_hebei_lost_readers_meet_the_exam_centre_and_its_e_certificate_portal(client, content):
+    html = guide_page(client, "professional-qualification", "lost", "hebei")
+    offices = html[html.index('id="contact"') :]
+    assert "河北省人事考试中心" in offices and "http://www.hbzwfw.gov.cn/" in offices
+    assert "用户中心—我的证照" in offices
+
+
+def test_shaanxi_reissued_certificates_are_collected_by_mail_or_at_the_window(client, content):
+    html = guide_page(client, "professional-qualification", "damaged", "shaanxi")
+    assert "邮寄领取只限于有管理号的证书" in html
+    assert "补办证书邮寄费（EMS）" in html and "14–26 元" in html  # the centre's 2022 rates
+    assert "暂无单独规定的资料" not in html
+    assert "14–26 元" not in guide_page(client, "professional-qualification", "damaged", "shanxi")
+
+
 def test_damaged_originals_are_handed_in_where_the_sources_say_so(client, content):
     assert "连同原证书一并报送" in guide_page(client, "professional-qualification", "damaged")
     html = guide_page(client, "professional-title", "damaged", "guangdong")
@@ -346,6 +375,7 @@ def test_at_least_seven_provinces_have_published_content_from_official_texts(con
     }
     assert len(provinces) >= 7, provinces
     assert {"guangdong", "shanghai", "shandong", "liaoning", "beijing", "tianjin", "chongqing"} <= provinces
+    assert {"hebei", "henan", "shaanxi"} <= provinces
 
 
 def test_first_notices_rest_on_official_texts(content):
