@@ -37,8 +37,8 @@ def test_fixtures_hold_the_article_structure(content):
     # submit (the article's, for 技能/职称) and 技能's "find the issuer"; 专技's step (16号) replaces the first.
     # No 挂失 step: no official page has one (issue 18 §7 row 4).
     assert Step.objects.filter(is_published=True, situations__isnull=True, replaces__isnull=True).count() == 2
-    # 工本费, 登报费 (the article's, marked) and 广东/上海 postage (到付); no invented 加急 fee
-    assert Fee.objects.filter(is_published=True).count() == 4
+    # 工本费, 登报费 (the article's, marked), 广东/上海 postage (到付) and 陕西's; no invented 加急 fee
+    assert Fee.objects.filter(is_published=True).count() == 5
     assert not Fee.objects.filter(is_published=True, name__contains="加急").exists()
     # The FAQs now rest on 16号 and 广东's page, not on the article.
     assert not FAQ.objects.filter(is_published=True, source__key="shuzidu-8006").exists()
