@@ -123,11 +123,12 @@ def result(request):
 
 
 def _summary(state):
+    query = state.query()  # the same for every link: encoded once, not once per answer
     return [
         {
             "label": answer.question.summary_label,
             "value": answer.display,
-            "change_url": question_url(state, answer.question.slug) + f"#{answer.question.field_id}",
+            "change_url": _url("guides:check_question", query, answer.question.slug) + f"#{answer.question.field_id}",
             "slug": answer.question.slug,
         }
         for answer in state.answers
