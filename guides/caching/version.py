@@ -78,14 +78,15 @@ def _shared_version():
     watch = cache.watch(KEY) if hasattr(cache, "watch") else None
     epoch = watch.epoch() if watch else None
     if epoch is not None and _local is not None and _local[:2] == (watch, epoch):
-        return _local[2]
-    version = _read_shared(cache)
-    if version is None:
-        return _fallback()
-    _fallback_version = None
-    # Kept only if nothing arrived while reading: a change then may have come after the read.
-    if epoch is not None and watch.epoch() == epoch:
-        _local = (watch, epoch, version)
+        version = _local[2]
+    else:
+        version = _read_shared(cache)
+        if version is None:
+            return _fallback()
+        # Kept only if nothing arrived while reading: a change then may have come after the read.
+        if epoch is not None and watch.epoch() == epoch:
+            _local = (watch, epoch, version)
+    _fallback_version = None  # in contact again: a later skip mints a version of its own
     return version
 
 

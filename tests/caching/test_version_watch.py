@@ -120,6 +120,17 @@ def test_a_lost_watch_falls_back_to_reading_redis_on_every_request(shared, reads
     assert len(reads) == before
 
 
+def test_each_skip_of_redis_mints_a_version_of_its_own(shared):
+    """Pages rendered during one skip are not reused in the next: the content may have changed in between."""
+    shared_version = version.get_content_version()
+    breaker.trip()
+    first_skip = version.get_content_version()
+    breaker.reset()
+    assert version.get_content_version() == shared_version  # from the copy the watch vouches for
+    breaker.trip()
+    assert version.get_content_version() not in (first_skip, shared_version)
+
+
 @pytest.fixture
 def stalling(settings, tmp_path):
     """This process on a real Redis behind a proxy the test can stall; returns the proxy and the version's key."""
