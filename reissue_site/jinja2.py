@@ -10,6 +10,7 @@ The globals and filters here are the Jinja spelling of the Django tags and filte
 the templates used: `url()`, `static()`, `|date`, `|linebreaks`, `|truncatechars`.
 """
 
+import datetime
 import functools
 
 import jinja2
@@ -18,6 +19,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from markupsafe import Markup
 
 from guides.content.formatting import (
@@ -56,6 +58,22 @@ def _reverse(script_prefix, name, args):
     # A URL depends only on the URLconf, the script prefix and the arguments; reversing
     # was a sixth of a guide page's render time, and a page links to the same few URLs.
     return reverse(name, args=args)
+
+
+def date(value, arg=None):
+    """Format a date (Django's `|date`); a plain date's text is remembered per format and language.
+
+    Formatting one costs about as much as reversing a URL, and a checker outcome shows a
+    dozen, mostly the same few.
+    """
+    if type(value) is datetime.date:
+        return _date_text(value, arg, get_language())
+    return defaultfilters.date(value, arg)
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_text(value, arg, language):
+    return defaultfilters.date(value, arg)
 
 
 @functools.lru_cache(maxsize=256)
@@ -121,7 +139,7 @@ def environment(**options):
     )
     # Django's own filters (they escape, and mark their HTML safe, as in Django templates).
     env.filters.update(
-        date=defaultfilters.date,
+        date=date,
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,

@@ -45,6 +45,20 @@ def test_url_depends_on_the_script_prefix():
         set_script_prefix("/")
 
 
+def test_the_date_filter_remembers_a_dates_text_per_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    template = engines["jinja2"].from_string('{{ day|date("Y年n月j日 F") }}')
+    day = date(2026, 12, 6)
+    with translation.override("zh-hans"):
+        chinese = template.render({"day": day})
+    with translation.override("en"):
+        english = template.render({"day": day})
+    assert chinese == "2026年12月6日 十二月" and english == "2026年12月6日 December"
+
+
 def production_engine():
     """The site's Jinja2 engine as the production settings configure it (the test settings make it strict)."""
     from reissue_site.settings import base

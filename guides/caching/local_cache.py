@@ -5,8 +5,8 @@ Use it through guides/caching/versioned.py, which builds those keys.
 Such an entry can never go stale: a content edit changes the version, so the
 next request asks for a new key. Keeping the unpickled object in the process
 saves a Redis round trip and the unpickling (several milliseconds for the
-catalogue's model rows) on every request; the version itself is still read
-from the shared cache each time, so every worker sees an edit at once.
+catalogue's model rows) on every request; the version itself is checked on
+every request (guides/caching/version.py), so every worker sees an edit at once.
 """
 
 import logging

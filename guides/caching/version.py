@@ -6,10 +6,14 @@ The token lives in the shared cache's `state` alias (Redis in production; JSON, 
 timeout, never evicted or culled: guides/caching/backends.py); if the cache loses it,
 a new token is minted, which only costs a cache miss.
 
-Within one request the version is read from the shared cache once
-(`ContentVersionMiddleware`): the catalogue, the assembled guide, the region
-picker and the checker's lookups all key on it, and each read is a Redis round
-trip. Outside a request (commands, tests) every call reads the cache.
+Within one request the version is read once (`ContentVersionMiddleware`): the
+catalogue, the assembled guide, the region picker and the checker's lookups all
+key on it. On Redis, the process keeps the version it last read, and reads Redis
+again only when Redis has said the key changed since, or cannot say so (a
+`KeyWatch`, guides/caching/backends.py: no connection yet, lost, silent too long):
+so a cached page costs no Redis round trip, and an edit made anywhere still shows on
+every worker's next request. An edit made in this process drops its copy at once.
+On other caches (files, the tests' memory) every read asks the cache.
 
 Faults (docs/operations.md):
 
@@ -45,6 +49,8 @@ _request_version = ContextVar("request_content_version", default=None)
 _fallback_version = None
 # The latest bump that has not reached the shared cache (None when there is none).
 _pending_version = None
+# (watch, epoch, version): the version read while the watch was at that epoch (None when there is none).
+_local = None
 
 
 def state_cache():
@@ -63,16 +69,33 @@ def get_content_version():
 
 def _shared_version():
     """Return the shared cache's version, or this process's own while the cache is skipped."""
-    global _fallback_version
+    global _fallback_version, _local
     if _pending_version is not None and not breaker.cooling_off():
         _retry_pending_bump()
     if breaker.cooling_off():
         return _fallback()
     cache = state_cache()
+    watch = cache.watch(KEY) if hasattr(cache, "watch") else None
+    epoch = watch.epoch() if watch else None
+    if epoch is not None and _local is not None and _local[:2] == (watch, epoch):
+        version = _local[2]
+    else:
+        version = _read_shared(cache)
+        if version is None:
+            return _fallback()
+        # Kept only if nothing arrived while reading: a change then may have come after the read.
+        if epoch is not None and watch.epoch() == epoch:
+            _local = (watch, epoch, version)
+    _fallback_version = None  # in contact again: a later skip mints a version of its own
+    return version
+
+
+def _read_shared(cache):
+    """Return the shared cache's version, minting one if it has none; None if the cache failed."""
     version = cache.get(KEY)
     if not _is_version(version):
         if breaker.cooling_off():  # the read failed just now
-            return _fallback()
+            return None
         version = _new_version()
         # add() keeps a version another worker minted at the same moment; a value that is not
         # a version (damaged, planted) is replaced.
@@ -83,8 +106,7 @@ def _shared_version():
             else:
                 cache.set(KEY, version, timeout=None)
                 if breaker.cooling_off():
-                    return _fallback()
-    _fallback_version = None
+                    return None
     return version
 
 
@@ -126,7 +148,8 @@ def bump_content_version(**kwargs):
 
 
 def _bump():
-    global _fallback_version
+    global _fallback_version, _local
+    _local = None  # this process reads its own change from the shared cache, not the watch's word
     version = _new_version()
     remember(version)
     if _fallback_version is not None:
@@ -159,9 +182,9 @@ def _publish(version):
 
 
 def reset_for_tests():
-    """Forget this process's fallback version and pending bump."""
-    global _fallback_version, _pending_version
-    _fallback_version = _pending_version = None
+    """Forget this process's fallback version, pending bump and copy of the version."""
+    global _fallback_version, _pending_version, _local
+    _fallback_version = _pending_version = _local = None
 
 
 class ContentVersionMiddleware:

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
 from guides.checker import flow
@@ -556,3 +556,15 @@ def test_the_earliest_allowed_date_is_accepted_by_the_checker_and_the_day_before
     assert "outcome--guide" in accepted.content.decode()
     refused = client.get(result_url(**full_answers(date=(earliest - timedelta(days=1)).isoformat())), follow=True)
     assert f"提交日期不能早于 {earliest:%Y-%m-%d}" in refused.content.decode()
+
+
+def test_change_links_carry_the_script_prefix_the_site_is_mounted_under(client, content):
+    link = reverse("guides:check_question", args=["cert"]) + "?"
+    url = result_url(**full_answers())
+    assert link in text(client.get(url))
+    try:
+        set_script_prefix("/zhengshu/")
+        mounted = text(client.get(url))
+    finally:
+        set_script_prefix("/")
+    assert "/zhengshu" + link in mounted
