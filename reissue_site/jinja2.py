@@ -18,18 +18,17 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
-from markupsafe import Markup
 
 from guides.content.formatting import (
-    as_yuan,
     fee_amount,
+    fee_basis,
+    fee_note,
     item_badges,
-    review_line,
+    review_dates,
     source_legend,
-    source_mark,
     yuan_range,
 )
-from guides.content.preview import page_rows
+from guides.content.preview import admin_edit_url, page_rows
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -83,16 +82,15 @@ def crispy(context, form):
 
 @jinja2.pass_context
 def guide_structured_data(context):
-    """Render the HowTo and FAQPage JSON-LD blocks for the guide page in `context`."""
+    """Return the HowTo and FAQPage JSON-LD objects for the guide page in `context`."""
     description = f"{context['page_title']}：能否补办、申请材料、办理步骤、办理时限和费用。"
-    objects = seo.guide_json_ld(
+    return seo.guide_json_ld(
         guide=context["guide"],
         fee_estimate=context.get("fee_estimate"),
         page_title=context["page_title"],
         description=description,
         url=canonical_url(context),
     )
-    return Markup("".join(seo.json_ld(obj) for obj in objects))
 
 
 def environment(**options):
@@ -112,11 +110,13 @@ def environment(**options):
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
         item_badges=item_badges,
+        admin_edit_url=admin_edit_url,
         page_rows=page_rows,
-        source_mark=source_mark,
         source_legend=source_legend,
-        review_line=review_line,
+        review_dates=review_dates,
         fee_amount=fee_amount,
+        fee_basis=fee_basis,
+        fee_note=fee_note,
         yuan_range=yuan_range,
     )
     # Django's own filters (they escape, and mark their HTML safe, as in Django templates).
@@ -125,6 +125,5 @@ def environment(**options):
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
-        as_yuan=as_yuan,
     )
     return env
