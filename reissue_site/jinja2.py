@@ -23,12 +23,13 @@ from guides.content.formatting import (
     fee_amount,
     fee_basis,
     fee_note,
-    item_badges,
+    item_labels,
     review_dates,
     source_legend,
+    source_mark_of,
     yuan_range,
 )
-from guides.content.preview import admin_edit_url, page_rows
+from guides.content.preview import page_rows
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -109,8 +110,8 @@ def environment(**options):
         crispy=crispy,
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
-        item_badges=item_badges,
-        admin_edit_url=admin_edit_url,
+        item_labels=item_labels,
+        source_mark_of=source_mark_of,
         page_rows=page_rows,
         source_legend=source_legend,
         review_dates=review_dates,

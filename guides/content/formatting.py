@@ -1,7 +1,10 @@
 """How amounts and item labels read on the site (used by the Jinja templates and search)."""
 
+import functools
+
 from django.utils import timezone
 
+from guides.content.preview import admin_edit_url
 from guides.models import Source
 
 
@@ -43,16 +46,23 @@ def fee_note(fee):
     return "；".join(parts)
 
 
-def item_badges(item):
-    """Return the (CSS class, text) badges of a draft, a reason-limited item ("仅遗失时需要") or one not yet in force.
+def item_labels(item, guide=None):
+    """Return what follows an item's title as (badges, source mark, admin URL), or None when nothing does.
 
-    A checker outcome for a later submission date shows the items in force on that
-    date; one that starts after today says from when. The template macro `badges`
-    (templates/guides/includes/labels.html) adds the source mark and the staff "编辑" link.
+    Badges are (CSS class, text) pairs: a draft, a reason-limited item ("仅遗失时需要"),
+    an item not yet in force ("自…起执行": a checker outcome for a later submission date
+    shows the items in force on that date). On a page of `guide` whose items rest on
+    sources of different authority, each item has its source mark; on a staff preview,
+    the admin page for its "编辑" link. The `badges` macro (templates/guides/includes/labels.html)
+    writes them.
     """
     reasons = getattr(item, "only_for_reasons", [])
     starts = getattr(item, "effective_from", None)
     upcoming = starts is not None and starts > timezone.localdate()
+    mark = source_mark_of(item) if guide is not None and guide.mixed_authorities else None
+    edit_url = admin_edit_url(item, guide)
+    if item.is_published and not reasons and not upcoming and not mark and not edit_url:
+        return None  # most items: nothing to label
     badges = []
     if not item.is_published:
         badges.append(("badge draft-badge", "草稿"))
@@ -61,7 +71,20 @@ def item_badges(item):
         badges.append(("badge reason-badge", f"仅{names}时需要"))
     if upcoming:
         badges.append(("badge upcoming-badge", f"自{starts.year}年{starts.month}月{starts.day}日起执行"))
-    return badges
+    return badges, mark, edit_url
+
+
+def source_mark_of(item):
+    """Return (source key, authority label) for an item's quiet link to its source, or ("", "无来源")."""
+    if not item.source_id:
+        return ("", "无来源")
+    return _mark(item.source.key, item.source.authority)
+
+
+@functools.lru_cache(maxsize=256)
+def _mark(key, authority):
+    # The same few sources mark every item of a page: look each label up once per process.
+    return (key, Source.Authority(authority).label)
 
 
 # What each source mark on a page mixing sources means, and what its items were reviewed
