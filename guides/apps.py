@@ -15,7 +15,7 @@ class GuidesConfig(AppConfig):
         invalidation.connect_invalidation()
         loading.connect_fixture_history()
         # After the auth app's own post_migrate handler has made this app's permissions.
-        post_migrate.connect(roles.ensure_editor_group, sender=self, dispatch_uid="guides-editor-group")
+        post_migrate.connect(roles.create_editor_group, sender=self, dispatch_uid="guides-editor-group")
 
 
 class GuidesAdminConfig(admin_apps.AdminConfig):

@@ -20,15 +20,15 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from markupsafe import Markup
 
 from guides.content.formatting import (
-    as_yuan,
     fee_amount,
-    item_badges,
-    review_line,
+    fee_basis,
+    fee_note,
+    item_labels,
+    review_dates,
     source_legend,
-    source_mark,
+    source_mark_of,
     yuan_range,
 )
 from guides.content.preview import page_rows
@@ -101,16 +101,15 @@ def crispy(context, form):
 
 @jinja2.pass_context
 def guide_structured_data(context):
-    """Render the HowTo and FAQPage JSON-LD blocks for the guide page in `context`."""
+    """Return the HowTo and FAQPage JSON-LD objects for the guide page in `context`."""
     description = f"{context['page_title']}：能否补办、申请材料、办理步骤、办理时限和费用。"
-    objects = seo.guide_json_ld(
+    return seo.guide_json_ld(
         guide=context["guide"],
         fee_estimate=context.get("fee_estimate"),
         page_title=context["page_title"],
         description=description,
         url=canonical_url(context),
     )
-    return Markup("".join(seo.json_ld(obj) for obj in objects))
 
 
 def environment(**options):
@@ -129,12 +128,14 @@ def environment(**options):
         crispy=crispy,
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
-        item_badges=item_badges,
+        item_labels=item_labels,
+        source_mark_of=source_mark_of,
         page_rows=page_rows,
-        source_mark=source_mark,
         source_legend=source_legend,
-        review_line=review_line,
+        review_dates=review_dates,
         fee_amount=fee_amount,
+        fee_basis=fee_basis,
+        fee_note=fee_note,
         yuan_range=yuan_range,
     )
     # Django's own filters (they escape, and mark their HTML safe, as in Django templates).
@@ -143,6 +144,5 @@ def environment(**options):
         linebreaks=defaultfilters.linebreaks_filter,
         linebreaksbr=defaultfilters.linebreaksbr,
         truncatechars=defaultfilters.truncatechars,
-        as_yuan=as_yuan,
     )
     return env

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, router, transaction
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -18,6 +19,11 @@ from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
 from guides.content.validation import replacement_errors
 from guides.registry import BOOKKEEPING_FIELDS
+
+
+def admin_link(url, text):
+    """Return a link for an admin list cell or read-only field."""
+    return render_to_string("admin/guides/link.html", {"url": url, "text": text})
 
 
 class HistoryAdmin(LiveNoticeMixin, SimpleHistoryAdmin):

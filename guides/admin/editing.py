@@ -16,9 +16,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
-from guides.admin.common import GuideItemForm
+from guides.admin.common import GuideItemForm, admin_link
 from guides.content.validation import LIMIT_FIELDS
 from guides.models import Source
 from guides.registry import BOOKKEEPING_FIELDS
@@ -328,7 +327,7 @@ class FamilyFilter(admin.SimpleListFilter):
 def replaces_column(obj):
     if not obj.replaces_id:
         return "—"
-    return format_html('<a href="{}">{}</a>', change_url(obj.replaces), item_label(obj.replaces))
+    return admin_link(change_url(obj.replaces), item_label(obj.replaces))
 
 
 def family_link(obj):

@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 
-from guides.admin.common import HistoryAdmin
+from guides.admin.common import HistoryAdmin, admin_link
 from guides.admin.editing import change_url
 from guides.caching.version import get_content_version
 from guides.feedback.selectors import (
@@ -108,7 +108,7 @@ class PageFeedbackAdmin(admin.ModelAdmin):
         if not obj.open_count:
             return 0
         url = reverse("admin:guides_problemreport_changelist")
-        return format_html('<a href="{}?page__id__exact={}">{}</a>', url, obj.pk, obj.open_count)
+        return admin_link(f"{url}?page__id__exact={obj.pk}", obj.open_count)
 
     @admin.display(description="需要复查", boolean=True)
     def review_flag(self, obj):
@@ -116,7 +116,7 @@ class PageFeedbackAdmin(admin.ModelAdmin):
 
     @admin.display(description="查看页面")
     def view_page(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.url, obj.url)
+        return admin_link(obj.url, obj.url)
 
 
 @admin.register(ProblemReport)
@@ -157,7 +157,7 @@ class ProblemReportAdmin(HistoryAdmin):
 
     @admin.display(description="页面", ordering="page__title")
     def page_link(self, obj):
-        return format_html('<a href="{}">{}</a>', obj.page.url, obj.page.title or obj.page.url)
+        return admin_link(obj.page.url, obj.page.title or obj.page.url)
 
     @admin.display(description="问题描述")
     def short_message(self, obj):
@@ -178,17 +178,8 @@ class ProblemReportAdmin(HistoryAdmin):
         sections = objects_shown(obj.page)
         if not sections:
             return "（不是指南页面，或页面已不存在）"
-        return format_html_join(
-            "",
-            "<p><strong>{}</strong>：{}</p>",
-            (
-                (
-                    label,
-                    format_html_join("、", '<a href="{}">{}</a>', ((change_url(o), str(o)) for o in items)),
-                )
-                for label, items in sections
-            ),
-        )
+        links = [(label, [(change_url(o), str(o)) for o in items]) for label, items in sections]
+        return render_to_string("admin/guides/problemreport/shown_objects.html", {"sections": links})
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:

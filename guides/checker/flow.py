@@ -14,8 +14,9 @@ them in the canonical order (FLOW's) and drops anything unknown or no longer
 relevant, so a shared, bookmarked or refreshed URL always reproduces the same page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils.http import urlencode
 
@@ -30,6 +31,7 @@ from guides.checker.outcomes import (
     situations_for,
 )
 from guides.checker.questions import CHANGED, NO, NOT_URGENT, REVOKED, UNSURE, InvalidAnswer, Question
+from guides.content.catalogue import Catalogue
 from guides.content.guide_cache import cached_items
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition
@@ -43,7 +45,7 @@ DATE_FUTURE_LIMIT = timedelta(days=366)
 ASKED = "asked"
 
 
-def check_date_window(value, today):
+def check_date_window(value: date, today: date) -> None:
     if value < today - DATE_PAST_LIMIT:
         raise InvalidAnswer(f"提交日期不能早于 {today - DATE_PAST_LIMIT:%Y-%m-%d}。")
     if value > today + DATE_FUTURE_LIMIT:
@@ -55,14 +57,14 @@ class Ask:
     """Ask one question; `fact` turns its answer into what later steps use."""
 
     slug: str
-    question: object  # catalogue -> Question
-    fact: object = None  # (catalogue, value) -> fact; the answer itself when None
-    asked_if: object = None  # catalogue -> bool; when false the fact is `default`
+    question: Callable[[Catalogue], Question]
+    fact: Callable[[Catalogue, object], object] | None = None  # the answer itself when None
+    asked_if: Callable[[Catalogue], bool] | None = None  # when false the fact is `default`
     default: object = None
-    ends_flow: object = None  # (walk, value) -> Outcome or None
-    validate: object = None  # (value, today) -> raise InvalidAnswer
+    ends_flow: Callable[["_Walk", object], Outcome | None] | None = None
+    validate: Callable[[object, date], None] | None = None  # raises InvalidAnswer
 
-    def run(self, walk):
+    def run(self, walk: "_Walk") -> Outcome | None:
         if self.asked_if and not self.asked_if(walk.catalogue):
             walk.facts[self.slug] = self.default
             return None
@@ -80,7 +82,7 @@ class AskPreconditions:
 
     slug = None
 
-    def run(self, walk):
+    def run(self, walk: "_Walk") -> Outcome | None:
         for precondition in cached_items(Precondition, walk.guide_request()):
             if precondition.key in walk.used:
                 continue
@@ -90,14 +92,14 @@ class AskPreconditions:
         return None
 
 
-def _route_unsure(walk, cert_slug):
+def _route_unsure(walk: "_Walk", cert_slug: str) -> Outcome | None:
     """Someone who cannot tell their certificate's kind identifies it in the directory first."""
     if cert_slug == UNSURE:
         return Outcome("identify", "先查一查您的证书归谁补办")
     return None
 
 
-def _route_reason(walk, reason_slug):
+def _route_reason(walk: "_Walk", reason_slug: str) -> Outcome | None:
     """信息变更 and 收回/注销 have no guide: they end the flow at their outcome."""
     if reason_slug in (CHANGED, REVOKED):
         return reason_outcome(reason_slug, walk.facts["cert"], walk.catalogue, walk.today, walk.include_drafts)
@@ -216,13 +218,13 @@ class _Walk:
 
     params: object
     state: CheckerState
-    catalogue: object
-    today: object
+    catalogue: Catalogue
+    today: date
     include_drafts: bool
     used: set = field(default_factory=set)
     facts: dict = field(default_factory=dict)
 
-    def ask(self, question, validate=None):
+    def ask(self, question: Question, validate: Callable[[object], None] | None = None) -> object:
         self.used.add(question.slug)
         values = list(_getlist(self.params, question.slug))
         distinct = list(dict.fromkeys(values))
@@ -242,7 +244,7 @@ class _Walk:
         self.state.answers.append(Answer(question, value, canonical))
         return value
 
-    def guide_request(self):
+    def guide_request(self) -> GuideRequest:
         """The request the answers so far describe: the province and circumstances once known.
 
         The province is the one that issued the certificate: a reissue is applied for at the
@@ -253,10 +255,16 @@ class _Walk:
         cross_province = "living-in" in facts and issued_in != living_in
         urgent = facts.get("urgent", NOT_URGENT) != NOT_URGENT
         situations = situations_for(self.catalogue, facts["reason"], cross_province, urgent)
-        return GuideRequest(facts["cert"], situations, issued_in, self.today, self.include_drafts)
+        return GuideRequest(
+            certificate_type=facts["cert"],
+            situations=situations,
+            region=issued_in,
+            on=self.today,
+            include_drafts=self.include_drafts,
+        )
 
 
-def precondition_keys():
+def precondition_keys() -> tuple[str, ...]:
     """Return every precondition key, in question order (cached per content version)."""
     return versioned(
         "checker:precondition-keys",
@@ -264,7 +272,7 @@ def precondition_keys():
     )
 
 
-def slug_order():
+def slug_order() -> dict[str, int]:
     """Return {slug: rank} for every slug the checker can ask, in FLOW's order (each precondition at its first chance)."""
     slugs = []
     for step in FLOW:
@@ -272,7 +280,7 @@ def slug_order():
     return {slug: rank for rank, slug in enumerate(slugs)}
 
 
-def run_checker(params, catalogue, today, include_drafts=False):
+def run_checker(params, catalogue: Catalogue, today: date, include_drafts: bool = False) -> CheckerState:
     """Return the `CheckerState` for the query `params` (a QueryDict or a dict of lists)."""
     order = slug_order()
     state = CheckerState(order=order)
@@ -297,26 +305,26 @@ def run_checker(params, catalogue, today, include_drafts=False):
     confirmed = frozenset(a.question.slug for a in answered if a.value != NO)
     declined_advice = frozenset(a.question.slug for a in answered if a.value == NO)
     state.facts = Facts(
-        f["cert"],
-        f["reason"],
-        f["issued-in"],
-        f["living-in"],
-        f["urgent"],
-        f["delivery"],
-        f["date"],
-        confirmed,
-        declined_advice,
+        certificate_type=f["cert"],
+        reason=f["reason"],
+        issued_in=f["issued-in"],
+        living_in=f["living-in"],
+        urgent=f["urgent"],
+        delivery=f["delivery"],
+        submit_on=f["date"],
+        confirmed=confirmed,
+        declined_advice=declined_advice,
     )
     state.outcome = Outcome("guide", f"{f['cert'].short_name}{f['reason'].title}：您的办理指南")
     return _finish(state)
 
 
-def _finish(state):
+def _finish(state: CheckerState) -> CheckerState:
     state.pending = {}
     return state
 
 
-def _getlist(params, key):
+def _getlist(params, key: str) -> list[str]:
     if hasattr(params, "getlist"):
         return params.getlist(key)
     value = params.get(key, [])

@@ -28,7 +28,7 @@ class Outcome:
         return self.kind == "guide"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facts:
     """What the guide outcome is built from, taken from valid answers."""
 
@@ -75,7 +75,12 @@ def reason_outcome(reason_slug, cert, catalogue, today, include_drafts):
         # Any reason will do to find the precondition about changed details.
         request = None
         if catalogue.reasons:
-            request = GuideRequest(cert, frozenset(catalogue.reasons[:1]), None, today, include_drafts)
+            request = GuideRequest(
+                certificate_type=cert,
+                situations=frozenset(catalogue.reasons[:1]),
+                on=today,
+                include_drafts=include_drafts,
+            )
         found = cached_items(Precondition, request) if request else []
         match = next((p for p in found if p.if_not == wanted), None)
         if match:
@@ -168,7 +173,13 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
     situations = situations_for(catalogue, facts.reason, facts.cross_province, facts.is_urgent)
     # The guide of the province that issued the certificate: the application goes to the
     # 证书发放机构 (人社厅发〔2023〕16号 第十六条), not to where the reader lives now.
-    request = GuideRequest(facts.certificate_type, situations, facts.issued_in, facts.submit_on, include_drafts)
+    request = GuideRequest(
+        certificate_type=facts.certificate_type,
+        situations=situations,
+        region=facts.issued_in,
+        on=facts.submit_on,
+        include_drafts=include_drafts,
+    )
     guide = cached_guide(request, all_reasons=catalogue.reasons)
     dates = []
     for item in guide.processing_times:

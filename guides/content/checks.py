@@ -154,7 +154,7 @@ def _pages(items, on):
     pages = {}
     for region in [None, *(r for r in catalogue.regions if r.pk in named)]:
         for cert, situation in product(catalogue.certificate_types, catalogue.situations):
-            request = GuideRequest(cert, frozenset([situation]), region, on)
+            request = GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=on)
             name = f"{cert.short_name}{situation.title}" + (f"（{region.short_name}）" if region else "")
             pages[name] = (request, assemble_guide(request, all_reasons=catalogue.reasons))
     return pages

@@ -44,7 +44,7 @@ def estimate_fees(fees, *, mailing=None):
     None (not known: mail-only fees are listed, unpriced ones without a number).
     A fee with a multiplier (加急手续费, "常规费用的2倍以内") adds up to that many
     times the regular fees' maximum; its minimum is taken as zero because the
-    source gives only a ceiling.
+    source gives only a ceiling. Without a priced regular fee it is unpriced.
     """
     estimate = FeeEstimate()
     regular_max = ZERO
@@ -65,8 +65,10 @@ def estimate_fees(fees, *, mailing=None):
                 regular_max += line.max_amount
         estimate.lines.append(line)
     for fee in multiplied:
-        surcharge = (regular_max * fee.regular_multiplier_max).quantize(Decimal("0.01"))
-        line = FeeLine(fee=fee, min_amount=ZERO, max_amount=surcharge)
-        estimate.total_max += surcharge
+        line = FeeLine(fee=fee)
+        if regular_max:  # with no priced regular fee, the multiple of nothing is unpriced, not 0 元
+            line.min_amount = ZERO
+            line.max_amount = (regular_max * fee.regular_multiplier_max).quantize(Decimal("0.01"))
+            estimate.total_max += line.max_amount
         estimate.lines.append(line)
     return estimate

@@ -1,13 +1,10 @@
 """How amounts and item labels read on the site (used by the Jinja templates and search)."""
 
 import functools
-from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 
-from guides.content.preview import admin_edit_link
+from guides.content.preview import admin_edit_url
 from guides.models import Source
 
 
@@ -26,38 +23,46 @@ def yuan_range(low, high):
     return f"{yuan(low)}–{yuan(high)} 元"
 
 
-def fee_amount(fee):
+def fee_amount(line):
+    """What a fee line of an estimate costs in 元, or how it is charged when it has no price (到付, 另计)."""
+    if line.priced:
+        return yuan_range(line.min_amount, line.max_amount)
+    return fee_basis(line.fee)
+
+
+def fee_basis(fee):
+    return fee.basis or "另计"
+
+
+def fee_note(fee):
+    """A fee's remarks: a multiplier fee's ceiling, the editor's note, and 仅邮寄时产生 for a mail-only fee."""
+    parts = []
     if fee.regular_multiplier_max is not None:
-        basis = f"{fee.basis}，" if fee.basis else ""
-        return f"{basis}最多为常规费用的 {yuan(fee.regular_multiplier_max)} 倍"
-    if fee.has_amount:
-        return yuan_range(fee.min_amount, fee.max_amount)
-    return fee.basis
+        parts.append(f"最多为常规费用的 {yuan(fee.regular_multiplier_max)} 倍")
+    if fee.note:
+        parts.append(fee.note)
+    if fee.only_when_mailing:
+        parts.append("仅邮寄时产生")
+    return "；".join(parts)
 
 
-def item_badges(item, guide=None):
-    """An item's labels, and on a staff preview its "编辑" link to admin (guides/content/preview.py)."""
-    labels = _item_labels(item, guide)
-    edit = admin_edit_link(item, guide)
-    if not edit:
-        return labels
-    return format_html("{} {}", labels, edit) if labels else edit
+def item_labels(item, guide=None):
+    """Return what follows an item's title as (badges, source mark, admin URL), or None when nothing does.
 
-
-def _item_labels(item, guide=None):
-    """Label drafts, reason-limited items ("仅遗失时需要") and items not yet in force ("自…起执行").
-
-    A checker outcome for a later submission date shows the items in force on that
-    date; one that starts after today says from when. On a page of `guide` whose
-    items rest on sources of different authority, each item also says which, linked
-    to its entry in 依据与来源 (where all items share one, the page says it once).
+    Badges are (CSS class, text) pairs: a draft, a reason-limited item ("仅遗失时需要"),
+    an item not yet in force ("自…起执行": a checker outcome for a later submission date
+    shows the items in force on that date). On a page of `guide` whose items rest on
+    sources of different authority, each item has its source mark; on a staff preview,
+    the admin page for its "编辑" link. The `badges` macro (templates/guides/includes/labels.html)
+    writes them.
     """
     reasons = getattr(item, "only_for_reasons", [])
     starts = getattr(item, "effective_from", None)
     upcoming = starts is not None and starts > timezone.localdate()
-    mark = source_mark(item) if guide is not None and guide.mixed_authorities else ""
-    if item.is_published and not reasons and not upcoming:
-        return mark  # most items: nothing else to label
+    mark = source_mark_of(item) if guide is not None and guide.mixed_authorities else None
+    edit_url = admin_edit_url(item, guide)
+    if item.is_published and not reasons and not upcoming and not mark and not edit_url:
+        return None  # most items: nothing to label
     badges = []
     if not item.is_published:
         badges.append(("badge draft-badge", "草稿"))
@@ -66,29 +71,20 @@ def _item_labels(item, guide=None):
         badges.append(("badge reason-badge", f"仅{names}时需要"))
     if upcoming:
         badges.append(("badge upcoming-badge", f"自{starts.year}年{starts.month}月{starts.day}日起执行"))
-    labels = format_html_join(" ", '<span class="{}">{}</span>', badges)
-    return format_html("{} {}", labels, mark) if mark else labels
+    return badges, mark, edit_url
 
 
-NO_SOURCE_MARK = mark_safe('<span class="source-mark">无来源</span>')
-
-
-def source_mark(item):
-    """A quiet link from an item to its source: the source's authority level, or 无来源."""
+def source_mark_of(item):
+    """Return (source key, authority label) for an item's quiet link to its source, or ("", "无来源")."""
     if not item.source_id:
-        return NO_SOURCE_MARK
+        return ("", "无来源")
     return _mark(item.source.key, item.source.authority)
 
 
 @functools.lru_cache(maxsize=256)
 def _mark(key, authority):
-    # The same few sources mark every item of a page: render each mark once per process.
-    label = Source.Authority(authority).label
-    return format_html('<a class="source-mark" href="#source-{}">{}</a>', key, label)
-
-
-def as_yuan(amount):
-    return yuan(Decimal(amount))
+    # The same few sources mark every item of a page: look each label up once per process.
+    return (key, Source.Authority(authority).label)
 
 
 # What each source mark on a page mixing sources means, and what its items were reviewed
@@ -118,18 +114,12 @@ def source_legend(guide):
     ]
 
 
-def review_line(guide):
-    """The review line of a mixed page: each level's latest review date and what it was checked against."""
-    parts = []
-    for authority, reviewed in guide.reviews_by_authority:
-        when = (
-            format_html('<time datetime="{}">{}</time>', f"{reviewed:%Y-%m-%d}", f"{reviewed:%Y-%m-%d}")
-            if reviewed
-            else "（尚未审核）"
-        )
-        how = f"（{REVIEWED_AGAINST[authority]}）" if reviewed else ""
-        parts.append(format_html("标“{}”的条目 {}{}", _level_name(authority), when, how))
-    return format_html("最后审核于：{}", mark_safe("；".join(str(part) for part in parts)))
+def review_dates(guide):
+    """Return each source level of a mixed page as (level name, latest review date or None, what it was checked against)."""
+    return [
+        (_level_name(authority), reviewed, REVIEWED_AGAINST[authority] if reviewed else "")
+        for authority, reviewed in guide.reviews_by_authority
+    ]
 
 
 def _level_name(authority):

@@ -66,18 +66,12 @@ def admin_change_url(obj):
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def admin_edit_link(item, guide):
-    """On a staff preview (drafts shown), a small "编辑" link from an item to its row in admin; else nothing."""
+def admin_edit_url(item, guide):
+    """On a staff preview (drafts shown), the admin page of an item, for its small "编辑" link; else ""."""
     request = getattr(guide, "request", None)
     if request is None or not request.include_drafts:
         return ""
-    from django.utils.html import format_html
-
-    return format_html(
-        '<a class="admin-edit no-print" href="{}" title="在内容管理中修改这一条（{}）">编辑</a>',
-        admin_change_url(item),
-        item._meta.verbose_name,
-    )
+    return admin_change_url(item)
 
 
 def page_rows(guide):

@@ -27,7 +27,7 @@ def rests_on_official_text(item):
     return bool(item.source_id) and item.source.authority != Source.Authority.THIRD_PARTY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GuideRequest:
     """What a guide is for: a certificate type, situations, a region (or none) and a date."""
 

@@ -44,7 +44,7 @@ def objects_shown(feedback):
     situation = catalogue.situation(page.kwargs["situation"])
     region = catalogue.region(page.kwargs["region"]) if "region" in page.kwargs else None
     guide = assemble_guide(
-        GuideRequest(cert, frozenset([situation]), region, on=timezone.localdate()),
+        GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=timezone.localdate()),
         all_reasons=catalogue.reasons,
     )
     sections = [

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from guides.directory.lookup import get_directory
 from guides.models import PageFeedback
@@ -56,11 +54,11 @@ class Hit:
         return f"#{self.passage.section}"
 
     @property
-    def title_html(self):
+    def title_parts(self):
         return highlight(self.passage.title, self.terms, window=None)
 
     @property
-    def snippet_html(self):
+    def snippet_parts(self):
         return highlight(self.passage.text, self.terms)
 
 
@@ -84,11 +82,11 @@ class Result:
         return self.guide.title + (f"（{self.region.name}）" if self.region else "")
 
     @property
-    def title_html(self):
+    def title_parts(self):
         return highlight(self.title, self.title_terms, window=None)
 
     @property
-    def summary_html(self):
+    def summary_parts(self):
         return highlight(self.guide.summary, self.title_terms)
 
 
@@ -221,7 +219,10 @@ def _fold_duplicates(results):
 
 
 def highlight(text, terms, window=80):
-    """Return `text` escaped, with `terms` wrapped in <mark>, cut to a window around the first match."""
+    """Return `text` cut to a window around the first match, as (piece, is_match) pairs.
+
+    The template marks the matched pieces (and escapes every piece).
+    """
     text = text or ""
     folded = normalize(text)
     if len(folded) != len(text):  # NFKC changed the length; match on the original instead
@@ -232,17 +233,18 @@ def highlight(text, terms, window=80):
         first = spans[0][0] if spans else 0
         start = max(0, min(first - window // 4, len(text) - window))
         end = start + window
-    parts = ["…" if start > 0 else ""]
+    parts = [("…", False)] if start > 0 else []
     pos = start
     for s, e in spans:
         if e <= start or s >= end or s < pos:
             continue
-        parts.append(escape(text[pos:s]))
-        parts.append(f"<mark>{escape(text[s:e])}</mark>")
+        parts.append((text[pos:s], False))
+        parts.append((text[s:e], True))
         pos = e
-    parts.append(escape(text[pos:end]))
-    parts.append("…" if end < len(text) else "")
-    return mark_safe("".join(parts))  # noqa: S308 — every piece of text above is escaped
+    parts.append((text[pos:end], False))
+    if end < len(text):
+        parts.append(("…", False))
+    return parts
 
 
 def _spans(folded, terms):

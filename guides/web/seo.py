@@ -2,18 +2,16 @@
 
 import json
 
-from django.utils.html import format_html, strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import strip_tags
 
 
 def json_ld(data):
-    """Render `data` as an inert JSON-LD data block (not script, so the CSP needs no exception)."""
+    """Return `data` as JSON text safe to put in a JSON-LD data block (templates/guides/guide_social.html)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # The same escapes as Django's json_script: nothing in the data can close the
     # <script> element or start markup, whatever an editor typed. (str.replace, not
     # str.translate: translate is slow on Chinese text.)
-    text = text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
 
 
 def guide_json_ld(*, guide, fee_estimate, page_title, description, url):

@@ -34,7 +34,9 @@ def has_own_items(cert, situation, region, limited, catalogue):
     """
     if region.pk not in limited:
         return False
-    request = GuideRequest(cert, frozenset([situation]), region, timezone.localdate())
+    request = GuideRequest(
+        certificate_type=cert, situations=frozenset([situation]), region=region, on=timezone.localdate()
+    )
     return cached_guide(request, all_reasons=catalogue.reasons).has_own_region_items
 
 

@@ -10,11 +10,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from guides.admin.roles import editor_codenames
+from guides.admin.roles import editor_codenames, ensure_editor_group
 from guides.models import (
     CertificateType,
     Fee,
@@ -157,6 +159,24 @@ def test_an_existing_editor_group_is_left_as_the_admin_made_it():
     group.permissions.remove(Permission.objects.get(codename="delete_fee"))
     call_command("migrate", verbosity=0)
     assert not group.permissions.filter(codename="delete_fee").exists()
+
+
+def test_ensure_editor_group_gives_an_existing_group_the_permissions_it_lacks():
+    group = Group.objects.get(name="编辑")
+    group.permissions.remove(Permission.objects.get(codename="delete_fee"))
+    by_hand = Permission.objects.get(codename="view_user")
+    group.permissions.add(by_hand)
+    ensure_editor_group()
+    assert group.permissions.filter(codename="delete_fee").exists()
+    assert group.permissions.filter(pk=by_hand.pk).exists()  # what an admin granted stays
+
+
+def test_a_migration_can_call_ensure_editor_group_for_a_model_it_adds():
+    """Inside a migration a new model has no permissions yet: ensure_editor_group makes and grants them."""
+    Permission.objects.filter(codename="delete_fee").delete()
+    historical = MigrationExecutor(connection).loader.project_state().apps
+    ensure_editor_group(historical, connection.alias)
+    assert Group.objects.get(name="编辑").permissions.filter(codename="delete_fee").exists()
 
 
 def test_editor_can_change_a_fee(editor_client, content):

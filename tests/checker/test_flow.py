@@ -379,9 +379,13 @@ def all_paths(catalogue):
     for cert, reason, issued in itertools.product(catalogue.certificate_types, catalogue.reasons, [BEIJING, GUANGDONG]):
         # As the checker asks: the national ones first, then those of the issuing province, once known.
         situations = frozenset([reason])
-        national = applicable_items(Precondition, GuideRequest(cert, situations, None, today()))
+        national = applicable_items(
+            Precondition, GuideRequest(certificate_type=cert, situations=situations, on=today())
+        )
         region = catalogue.region_by_code(issued)
-        regional = applicable_items(Precondition, GuideRequest(cert, situations, region, today()))
+        regional = applicable_items(
+            Precondition, GuideRequest(certificate_type=cert, situations=situations, region=region, on=today())
+        )
         preconditions[cert.slug, reason.slug, issued] = national + [p for p in regional if p not in national]
     base = {"urgent": None, "delivery": None, "date": today().isoformat()}
     for cert in catalogue.certificate_types:

@@ -16,13 +16,13 @@ def guide_dates(start):
     catalogue = get_catalogue()
     beijing = catalogue.region_by_code("110000")
     facts = Facts(
-        catalogue.certificate_type("skill-certificate"),
-        catalogue.situation("lost"),
-        beijing,
-        beijing,
-        "no",
-        "in-person",
-        start,
+        certificate_type=catalogue.certificate_type("skill-certificate"),
+        reason=catalogue.situation("lost"),
+        issued_in=beijing,
+        living_in=beijing,
+        urgent="no",
+        delivery="in-person",
+        submit_on=start,
     )
     return personal_guide(facts, catalogue, WorkCalendar()).dates
 

@@ -1,9 +1,12 @@
 """Fee estimates: itemised lines, a min–max total in 元, Decimal arithmetic, and the checker's use."""
 
+import re
 from decimal import Decimal
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -16,6 +19,7 @@ def fee(name="费用", min_amount=None, max_amount=None, **kwargs):
     def dec(value):
         return None if value is None else Decimal(value)
 
+    kwargs.setdefault("is_published", True)
     return Fee(key=name, name=name, min_amount=dec(min_amount), max_amount=dec(max_amount), **kwargs)
 
 
@@ -70,6 +74,12 @@ def test_urgent_surcharge_follows_the_regular_fees_whatever_their_order():
     assert estimate.total_max == Decimal("150.00")
 
 
+def test_an_urgent_surcharge_on_no_priced_regular_fee_is_unpriced_not_0_yuan():
+    estimate = estimate_fees([fee(**URGENT), fee(**NEWSPAPER)])
+    assert [line.fee.name for line in estimate.unpriced] == ["加急手续费"]
+    assert (estimate.total_min, estimate.total_max) == (Decimal("100.00"), Decimal("300.00"))
+
+
 def test_no_urgent_fee_without_the_urgent_row():
     estimate = estimate_fees([fee(**PRODUCTION), fee(**NEWSPAPER)])
     assert estimate.total_max == Decimal("350.00")
@@ -117,3 +127,63 @@ def test_a_mail_only_fee_is_counted_when_the_delivery_is_not_known():
     assert (unknown.total_min, unknown.total_max) == (Decimal("30.00"), Decimal("72.00"))
     in_person = estimate_fees([fee(**PRODUCTION), fee(**postage)], mailing=False)
     assert (in_person.total_min, in_person.total_max) == (Decimal("20.00"), Decimal("50.00"))
+
+
+# ── the fee table (one macro, on the guide page and the checker's outcome) ───
+
+
+def fee_table(estimate):
+    template = engines["jinja2"].from_string(
+        '{% import "guides/includes/items.html" as items %}{{ items.fee_table(fees, guide, "费用", "金额", "备注") }}'
+    )
+    return template.render({"fees": estimate, "guide": SimpleNamespace(mixed_authorities=False, request=None)})
+
+
+def amount_cells(html):
+    return re.findall(r'<th scope="row">(.+?) </th>\s*<td>(.*?)</td>', html)
+
+
+def test_an_unpriced_fee_shows_how_it_is_charged_never_0_yuan():
+    html = fee_table(estimate_fees([fee(**NEWSPAPER), fee(**URGENT)]))
+    assert amount_cells(html) == [("登报费", "100–300 元"), ("加急手续费", "另计")]
+    assert "<strong data-fee-total>100–300 元</strong>，另加加急手续费（另计）" in html
+    assert ">0 元<" not in html
+
+
+def test_each_unpriced_fee_is_named_with_its_basis_after_the_total():
+    courier = dict(name="登记表快递费", basis="到付")
+    html = fee_table(estimate_fees([fee(**PRODUCTION), fee(**EXPRESS), fee(**courier)]))
+    assert "<strong data-fee-total>20–50 元</strong>，另加快递服务费（按实际重量计算）、登记表快递费（到付）" in html
+
+
+def test_fees_that_are_all_unpriced_do_not_total_0_yuan():
+    html = fee_table(estimate_fees([fee(**EXPRESS)], mailing=True))
+    assert "<strong data-fee-total>另计</strong>：快递服务费（按实际重量计算）" in html
+
+
+def test_a_multiplier_fee_says_its_ceiling_and_a_mail_only_fee_says_so():
+    html = fee_table(estimate_fees([fee(**PRODUCTION), fee(**URGENT, note="来源文章的说法"), fee(**EXPRESS)]))
+    assert "<td>最多为常规费用的 2 倍；来源文章的说法</td>" in html
+    assert "<td>仅邮寄时产生</td>" in html
+
+
+@pytest.mark.django_db
+def test_the_guide_page_and_the_checker_outcome_show_a_fee_row_alike(client, content):
+    """广东's EMS fee, on the province's guide page and on a by-post checker outcome for it."""
+    answers = {
+        "cert": "professional-qualification",
+        "reason": "lost",
+        "no-electronic-certificate": "yes",
+        "identity-unchanged": "yes",
+        "gd-no-electronic-certificate-yet": "yes",
+        "issued-in": "440000",
+        "living-in": "440000",
+        "urgent": "no",
+        "delivery": "mail",
+        "date": timezone.localdate().isoformat(),
+    }
+    guide = client.get(reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"]))
+    outcome = client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True)
+    row = re.compile(r"<tr>\s*<th scope=\"row\">证书邮寄费（EMS）.*?</tr>", re.S)
+    assert row.search(guide.text).group() == row.search(outcome.text).group()
+    assert "仅邮寄时产生" in row.search(outcome.text).group()

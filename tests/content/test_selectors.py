@@ -32,7 +32,9 @@ def names(items):
 
 
 def guide_for(world, situations=(), region=None, on=TODAY, **kwargs):
-    request = GuideRequest(world.cert, frozenset(situations), region, on, **kwargs)
+    request = GuideRequest(
+        certificate_type=world.cert, situations=frozenset(situations), region=region, on=on, **kwargs
+    )
     return assemble_guide(request, all_reasons=[world.lost, world.damaged])
 
 
@@ -100,7 +102,9 @@ def test_certificate_and_region_limits_both_must_match(world):
     assert guide_for(world, [world.lost], world.beijing).materials == []
     assert guide_for(world, [world.lost]).materials == []
     assert names(guide_for(world, [world.lost], world.guangdong).materials) == ["本证在广东"]
-    other = GuideRequest(world.other_cert, frozenset([world.lost]), world.guangdong, TODAY)
+    other = GuideRequest(
+        certificate_type=world.other_cert, situations=frozenset([world.lost]), region=world.guangdong, on=TODAY
+    )
     assert assemble_guide(other).materials == []
 
 

@@ -195,13 +195,13 @@ def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(c
     catalogue = get_catalogue()
     beijing = catalogue.region_by_code("110000")
     facts = Facts(
-        catalogue.certificate_type("skill-certificate"),
-        catalogue.situation("lost"),
-        beijing,
-        beijing,
-        "no",
-        "in-person",
-        date(2026, 11, 2),
+        certificate_type=catalogue.certificate_type("skill-certificate"),
+        reason=catalogue.situation("lost"),
+        issued_in=beijing,
+        living_in=beijing,
+        urgent="no",
+        delivery="in-person",
+        submit_on=date(2026, 11, 2),
     )
     calendar = WorkCalendar()
     complex_range = personal_guide(facts, catalogue, calendar).dates[1]

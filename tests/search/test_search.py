@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.template import engines
 from django.urls import reverse
 
 from guides.models import FAQ, SynonymGroup
@@ -30,7 +31,7 @@ def test_everyday_word_finds_official_term_through_a_synonym_group():
     outcome = run("证书丢了")
 
     assert urls(outcome)[0] == reverse("guides:guide", args=[cert.slug, lost.slug])
-    assert "<mark>遗失</mark>" in outcome.results[0].title_html
+    assert ("遗失", True) in outcome.results[0].title_parts
 
 
 def test_without_the_synonym_group_the_everyday_word_finds_nothing():
@@ -87,7 +88,7 @@ def test_title_match_ranks_before_faq_body_match():
     ]
     faq_hit = outcome.results[1].hits[0]
     assert faq_hit.passage.section == "faqs"
-    assert "<mark>紧急</mark>" in faq_hit.snippet_html
+    assert ("紧急", True) in faq_hit.snippet_parts
 
 
 def test_guide_matching_every_word_ranks_before_one_matching_some():
@@ -221,14 +222,22 @@ def test_search_pages_are_not_indexed(client, content):
     assert 'name="robots" content="noindex"' in response.text
 
 
+def highlighted(parts):
+    template = engines["jinja2"].from_string(
+        '{% from "guides/search/_highlight.html" import highlighted %}{{ highlighted(parts) }}'
+    )
+    return template.render({"parts": parts})
+
+
 def test_highlight_escapes_the_text_around_the_marks():
-    html = ranking.highlight("<b>遗失</b> & 补办", frozenset(["遗失"]))
-    assert html == "&lt;b&gt;<mark>遗失</mark>&lt;/b&gt; &amp; 补办"
+    parts = ranking.highlight("<b>遗失</b> & 补办", frozenset(["遗失"]))
+    assert parts == [("<b>", False), ("遗失", True), ("</b> & 补办", False)]
+    assert highlighted(parts) == "&lt;b&gt;<mark>遗失</mark>&lt;/b&gt; &amp; 补办"
 
 
 def test_highlight_cuts_a_window_around_the_first_match():
     text = "甲" * 200 + "遗失" + "乙" * 200
-    html = ranking.highlight(text, frozenset(["遗失"]), window=40)
+    html = highlighted(ranking.highlight(text, frozenset(["遗失"]), window=40))
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>遗失</mark>" in html
 
