@@ -16,6 +16,7 @@ by far the slowest thing the suite does. What each test sees is unchanged:
   the tests run in.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
+from django.test import Client
 from django.test.signals import template_rendered
 
 from guides.caching import breaker, counters, local_cache, page_cache, version
@@ -181,6 +183,73 @@ def content(db):
     """The real content fixtures, as `make run` loads them (loaded once per session, see above)."""
     if not _content_present():  # not expected; should a flush ever go unnoticed, load it for this test
         _load_content()
+
+
+@dataclass(frozen=True)
+class CheckerVisit:
+    """One path of `tests.checker.test_flow.all_paths`, fetched with its redirects followed."""
+
+    answers: dict
+    expected: str  # the outcome kind the path should end in
+    status_code: int
+    html: str
+    final_url: str  # where the redirects ended
+    context: dict  # the last page's `state`, `outcome` and `personal` (None where it has none)
+
+
+@pytest.fixture(scope="session")
+def every_checker_path(django_db_setup, django_db_blocker):
+    """Every checker path over the real content, fetched once for the tests that read them all (read-only)."""
+    from guides.content.catalogue import get_catalogue
+    from tests.checker.test_flow import all_paths, result_url
+
+    client = Client()
+    visits = []
+    with django_db_blocker.unblock():
+        for answers, expected in all_paths(get_catalogue()):
+            url = result_url(**answers)
+            response = client.get(url, follow=True)
+            context = response.context or {}
+            visits.append(
+                CheckerVisit(
+                    answers=answers,
+                    expected=expected,
+                    status_code=response.status_code,
+                    html=response.content.decode(),
+                    final_url=response.redirect_chain[-1][0] if response.redirect_chain else url,
+                    context={key: context.get(key) for key in ("state", "outcome", "personal")},
+                )
+            )
+    _clear_caches()
+    return visits
+
+
+@dataclass(frozen=True)
+class ContentCheck:
+    """What `check_content` says of the real content."""
+
+    audit: object  # guides.content.checks.ContentAudit: the findings and each page's items by authority
+    output: str  # what `manage.py check_content` prints (with its final error, if any)
+    failed: bool  # whether the command failed
+
+
+@pytest.fixture(scope="session")
+def real_content_check(django_db_setup, django_db_blocker):
+    """`check_content` run once over the real content, for the tests that read it unchanged (read-only)."""
+    from io import StringIO
+
+    from django.core.management import CommandError
+
+    from guides.content.checks import audit_content
+
+    out = StringIO()
+    with django_db_blocker.unblock():
+        audit = audit_content()
+        try:
+            call_command("check_content", stdout=out)
+        except CommandError as error:
+            return ContentCheck(audit, out.getvalue() + str(error), True)
+    return ContentCheck(audit, out.getvalue(), False)
 
 
 # A fixed "today" for tests that use real dates near it (the checker accepts submission
