@@ -27,10 +27,11 @@ run: load  ## Serve the site on http://127.0.0.1:8000 (SQLite unless DATABASE_UR
 
 # Test processes (pytest-xdist); live-server tests pick free ports, so any worker runs any test.
 # With REDIS_URL, worker N uses Redis database 8+N (reissue_site/settings/test.py). TEST_WORKERS=0: one process.
+# worksteal: a worker that runs out takes tests queued for another, so a slow test near the end leaves none idle.
 TEST_WORKERS ?= 2
 
 test: venv  ## Run the whole test suite, in random order (PostgreSQL when DATABASE_URL is set).
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 snapshots: venv  ## Rewrite tests/checker/snapshots/paths.txt (every checker path's outcome, fees, dates) after a meant change.
 	UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q -n 0 -p no:randomly tests/checker/test_snapshots.py

@@ -9,11 +9,14 @@ by far the slowest thing the suite does. What each test sees is unchanged:
 * any other test that uses the database gets an EMPTY database, as before: the
   content tables are emptied at its start (inside its transaction, so rolled back);
 * a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`)
-  commits, and pytest-django flushes every table when it ends. So after each one the
-  content is loaded again (`pytest_runtest_teardown`), and the next test finds it as
-  loaded, whichever order the tests run in.
+  commits, and pytest-django flushes every table when it ends. So after each one every
+  table is put back as it was once the content was loaded (`pytest_runtest_teardown`:
+  the rows are copied at the session's start and written back, much quicker than
+  loading the content again), and the next test finds it as loaded, whichever order
+  the tests run in.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +27,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
+from django.test import Client
 from django.test.signals import template_rendered
 
 from guides.caching import breaker, counters, local_cache, page_cache, version
@@ -32,6 +36,7 @@ from guides.caching import breaker, counters, local_cache, page_cache, version
 class _Session:
     blocker = None  # pytest-django's database blocker, once the test database exists
     content_tables = ()  # the tables `load_content` fills, emptied for tests that want no content
+    rows = {}  # {table: (columns, rows)} of every table once the content is loaded
 
 
 _session = _Session()
@@ -48,15 +53,29 @@ def _load_content():
     call_command("load_content", *settings.CONTENT_FIXTURES, verbosity=0)
 
 
-def _row_counts():
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+def _copy_rows():
+    """Return {table: (columns, rows)} of every table, as the database driver reads them."""
     quote = connection.ops.quote_name
+    copied = {}
     with connection.cursor() as cursor:
-        counts = {}
-        for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
-            counts[table] = cursor.fetchone()[0]
-    return counts
+        for table in connection.introspection.django_table_names(only_existing=True, include_views=False):
+            cursor.execute(f"SELECT * FROM {quote(table)}")
+            copied[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return copied
+
+
+def _write_back(copied):
+    """Make every table hold exactly the rows `_copy_rows` read (primary keys included)."""
+    quote = connection.ops.quote_name
+    # Foreign keys are checked at commit (see `_empty_content_tables`), when every row is back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in copied:
+            cursor.execute(f"DELETE FROM {quote(table)}")
+        for table, (columns, rows) in copied.items():
+            if rows:
+                names = ", ".join(quote(column) for column in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
 def _content_present():
@@ -78,10 +97,10 @@ def _empty_content_tables():
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, with the real content loaded into it once."""
     with django_db_blocker.unblock():
-        before = _row_counts()
+        before = {table: len(rows) for table, (_, rows) in _copy_rows().items()}
         _load_content()
-        after = _row_counts()
-    changed = [table for table in after if after[table] != before.get(table, 0)]
+        _session.rows = _copy_rows()
+    changed = [table for table, (_, rows) in _session.rows.items() if len(rows) != before.get(table, 0)]
     preexisting = [table for table in changed if before.get(table, 0)]
     # Emptying a table that migrate also fills would take away more than the content.
     assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
@@ -118,13 +137,12 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        # pytest-django has flushed the database after a transactional test: load the
-        # content again, committed, for the tests that follow (if any: after the last
+        # pytest-django has flushed the database after a transactional test: put the
+        # content back, committed, for the tests that follow (if any: after the last
         # test the session's teardown has already dropped the test database).
         if nextitem is not None and _session.blocker is not None and _is_transactional(item):
             with _session.blocker.unblock():
-                if not _content_present():
-                    _load_content()
+                _write_back(_session.rows)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -165,6 +183,73 @@ def content(db):
     """The real content fixtures, as `make run` loads them (loaded once per session, see above)."""
     if not _content_present():  # not expected; should a flush ever go unnoticed, load it for this test
         _load_content()
+
+
+@dataclass(frozen=True)
+class CheckerVisit:
+    """One path of `tests.checker.test_flow.all_paths`, fetched with its redirects followed."""
+
+    answers: dict
+    expected: str  # the outcome kind the path should end in
+    status_code: int
+    html: str
+    final_url: str  # where the redirects ended
+    context: dict  # the last page's `state`, `outcome` and `personal` (None where it has none)
+
+
+@pytest.fixture(scope="session")
+def every_checker_path(django_db_setup, django_db_blocker):
+    """Every checker path over the real content, fetched once for the tests that read them all (read-only)."""
+    from guides.content.catalogue import get_catalogue
+    from tests.checker.test_flow import all_paths, result_url
+
+    client = Client()
+    visits = []
+    with django_db_blocker.unblock():
+        for answers, expected in all_paths(get_catalogue()):
+            url = result_url(**answers)
+            response = client.get(url, follow=True)
+            context = response.context or {}
+            visits.append(
+                CheckerVisit(
+                    answers=answers,
+                    expected=expected,
+                    status_code=response.status_code,
+                    html=response.content.decode(),
+                    final_url=response.redirect_chain[-1][0] if response.redirect_chain else url,
+                    context={key: context.get(key) for key in ("state", "outcome", "personal")},
+                )
+            )
+    _clear_caches()
+    return visits
+
+
+@dataclass(frozen=True)
+class ContentCheck:
+    """What `check_content` says of the real content."""
+
+    audit: object  # guides.content.checks.ContentAudit: the findings and each page's items by authority
+    output: str  # what `manage.py check_content` prints (with its final error, if any)
+    failed: bool  # whether the command failed
+
+
+@pytest.fixture(scope="session")
+def real_content_check(django_db_setup, django_db_blocker):
+    """`check_content` run once over the real content, for the tests that read it unchanged (read-only)."""
+    from io import StringIO
+
+    from django.core.management import CommandError
+
+    from guides.content.checks import audit_content
+
+    out = StringIO()
+    with django_db_blocker.unblock():
+        audit = audit_content()
+        try:
+            call_command("check_content", stdout=out)
+        except CommandError as error:
+            return ContentCheck(audit, out.getvalue() + str(error), True)
+    return ContentCheck(audit, out.getvalue(), False)
 
 
 # A fixed "today" for tests that use real dates near it (the checker accepts submission

@@ -13,7 +13,6 @@ from django.utils import timezone
 from guides.checker import flow
 from guides.checker.questions import CHANGED, REVOKED
 from guides.checker.workdays import WorkCalendar, statutory_holidays
-from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, applicable_items
 from guides.models import Holiday, Precondition
 
@@ -416,19 +415,16 @@ def all_paths(catalogue):
             # reasons outside the content end before the preconditions
 
 
-def test_every_path_ends_in_a_complete_outcome_page(client, content):
-    catalogue = get_catalogue()
+def test_every_path_ends_in_a_complete_outcome_page(content, every_checker_path):
     seen = set()
     counts = {}
-    for answers, expected in all_paths(catalogue):
-        response = client.get(result_url(**answers), follow=True)
-        assert response.status_code == HTTPStatus.OK, answers
-        page = response.content.decode()
+    for visit in every_checker_path:
+        answers, expected, page = visit.answers, visit.expected, visit.html
+        assert visit.status_code == HTTPStatus.OK, answers
         assert f"outcome--{expected}" in page, (answers, expected)
         for section in OUTCOME_SECTIONS["guide" if expected == "guide" else "stop"]:
             assert section in page, (answers, section)
-        final = response.redirect_chain[-1][0] if response.redirect_chain else result_url(**answers)
-        seen.add(final)
+        seen.add(visit.final_url)
         counts[expected] = counts.get(expected, 0) + 1
     total = sum(counts.values())
     print(f"\nchecker paths walked: {total}, distinct outcome URLs: {len(seen)}, by outcome: {counts}")

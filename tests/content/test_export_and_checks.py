@@ -43,8 +43,8 @@ def unexpected_errors(output):
     ]
 
 
-def test_real_content_has_only_the_errors_the_content_work_is_fixing(content):
-    output, failed = run_check()
+def test_real_content_has_only_the_errors_the_content_work_is_fixing(content, real_content_check):
+    output, failed = real_content_check.output, real_content_check.failed
     assert not unexpected_errors(output), output
     assert f"{len(KNOWN_CONTENT_ERRORS)} 个错误" in output
     assert failed == bool(KNOWN_CONTENT_ERRORS)
@@ -187,10 +187,8 @@ def test_export_is_stable_and_reads_like_the_fixtures(content, tmp_path):
     assert "pk:" not in guide and "updated_at" not in guide
 
 
-def test_check_content_counts_authority_levels_and_warns_on_third_party_only_items(content):
-    from guides.content.checks import authority_counts
-
-    counts = authority_counts()
+def test_check_content_counts_authority_levels_and_warns_on_third_party_only_items(content, real_content_check):
+    counts = real_content_check.audit.pages
     # 12 national pages, and the 12 pages of each province with items of its own (广东, 上海, 山东,
     # 辽宁, 北京, 天津, 重庆, 山西, 河北, 河南, 陕西).
     assert len(counts) == 12 * 12
@@ -200,7 +198,5 @@ def test_check_content_counts_authority_levels_and_warns_on_third_party_only_ite
     assert counts["专技职业资格证书遗失补办（广东）"]["官方原文"] == 10
     assert set(counts["职称证书遗失补办"]) == {"第三方资料"}
     assert set(counts["职称证书遗失补办（广东）"]) == {"第三方资料", "官方转载"}  # 广东's 职称 rule
-    out = StringIO()
-    call_command("check_content", stdout=out)
-    assert "专技职业资格证书遗失补办：官方转载 7 条，第三方资料 7 条" in out.getvalue()
-    assert "只有第三方资料作依据" in out.getvalue()
+    assert "专技职业资格证书遗失补办：官方转载 7 条，第三方资料 7 条" in real_content_check.output
+    assert "只有第三方资料作依据" in real_content_check.output

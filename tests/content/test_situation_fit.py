@@ -337,18 +337,16 @@ def test_every_guide_page_shows_only_items_that_fit_it(client, content):
     assert not problems, "\n".join(problems[:20])
 
 
-def test_every_checker_outcome_shows_only_items_that_fit_the_answers(client, content):
-    from tests.checker.test_flow import all_paths
-
+def test_every_checker_outcome_shows_only_items_that_fit_the_answers(content, every_checker_path):
     catalogue = get_catalogue()
     regions = {r.code: r.slug for r in catalogue.regions}
     limits = item_limits()
     outcomes = guides_seen = 0
     problems = []
-    for answers, expected in all_paths(catalogue):
-        response = checker(client, **answers)
-        assert response.status_code == HTTPStatus.OK, answers
-        assert response.context["state"].outcome.kind == expected, answers
+    for visit in every_checker_path:
+        answers = visit.answers
+        assert visit.status_code == HTTPStatus.OK, answers
+        assert visit.context["state"].outcome.kind == visit.expected, answers
         outcomes += 1
         region = regions[answers["issued-in"]]  # the issuing province's guide
         circumstances = set()
@@ -356,12 +354,12 @@ def test_every_checker_outcome_shows_only_items_that_fit_the_answers(client, con
             circumstances.add("cross-province")
         if answers["urgent"] != "no":
             circumstances.add("urgent")
-        personal = response.context.get("personal")
+        personal = visit.context["personal"]
         if personal is not None:
             guides_seen += 1
             shown = personal.guide.items() + personal.advice
         else:
-            precondition = response.context["outcome"].precondition
+            precondition = visit.context["outcome"].precondition
             shown = [precondition] if precondition else []
             if answers["reason"] not in {"lost", "damaged"}:
                 continue  # 信息变更 / 收回: the advice of any reason's precondition will do

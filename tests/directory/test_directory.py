@@ -219,10 +219,8 @@ def test_a_short_name_is_not_guessed_from_a_typo(content):
     assert ranking.search("驾驶正").entry is None
 
 
-def test_check_content_warns_on_a_published_entry_resting_on_a_third_party_page(content):
-    from guides.content.checks import check_content
-
-    findings = [str(f) for f in check_content()]
+def test_check_content_warns_on_a_published_entry_resting_on_a_third_party_page(content, real_content_check):
+    findings = [str(f) for f in real_content_check.audit.findings]
     assert any("机动车驾驶证" in f and "只有第三方资料" in f for f in findings)
     assert not any("居民身份证" in f for f in findings)  # its source is the issuer's own page
 
