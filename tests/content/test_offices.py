@@ -109,21 +109,14 @@ def test_published_offices_rest_on_official_texts(content):
     published = Office.objects.filter(is_published=True).select_related("source")
     official = {"gd-rsks-office", "gz-rsj-office", "sh-ability-exam-office"}
     # Reposts of an identified official text, checked against the stored page (issue 18): 官方转载.
-    reposted = {
-        "sd-hrss-office",
-        "sx-rsks-office",
-        "cq-hrss-office",
-        "tj-title-office",
-        "gd-title-office",
-        "hb-rsks-office",
-    }
+    reposted = {"sd-hrss-office", "sx-rsks-office", "cq-hrss-office", "tj-title-office", "gd-title-office"}
     assert {o.key for o in published} == official | reposted
     assert {o.source.authority for o in published if o.key in official} == {Source.Authority.OFFICIAL}
     assert {o.source.authority for o in published if o.key in reposted} == {Source.Authority.OFFICIAL_REPOST}
     assert all(o.source.url for o in published)
     # Third-party pages, and reposts not read again, stay drafts.
     drafts = Office.objects.filter(is_published=False).select_related("source")
-    assert {o.key for o in drafts} == {"jn-rsks-office", "cpta-download-office", "wh-rsks-office"}
+    assert {o.key for o in drafts} == {"jn-rsks-office", "hb-rsks-office", "cpta-download-office", "wh-rsks-office"}
 
 
 def test_a_province_page_shows_its_offices_with_their_source(client, content):
