@@ -22,9 +22,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
 from django.test import Client
@@ -76,6 +78,10 @@ def _write_back(copied):
                 names = ", ".join(quote(column) for column in columns)
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+        # Rows went in with their ids, which a sequence does not see: after a flush that restarted
+        # the sequences (reset_sequences), PostgreSQL's next id would be 1 again. (SQLite: no statements.)
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(statement)
 
 
 def _content_present():
