@@ -18,6 +18,9 @@ class StallingProxy:
         self.sock.listen(64)
         self.url = f"redis://127.0.0.1:{self.sock.getsockname()[1]}/{db}"
         self.connections = []
+        # Bytes received but not yet forwarded (held by a stall); `resume()` waits for them.
+        self.in_flight = 0
+        self.drained = threading.Condition()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def stall(self, seconds=None):
@@ -26,8 +29,17 @@ class StallingProxy:
         if seconds is not None:
             threading.Timer(seconds, self.resume).start()
 
-    def resume(self):
+    def resume(self, timeout=5.0):
+        """Let traffic flow again, and return once what was held has been passed on.
+
+        Without the wait, a command held by the stall (a SET that timed out on its
+        client's side) would reach Redis at some moment after the test's next commands,
+        and the test would race with it.
+        """
         self.flowing.set()
+        with self.drained:
+            if not self.drained.wait_for(lambda: self.in_flight == 0, timeout=timeout):
+                raise TimeoutError(f"{self.in_flight} held bytes not passed on within {timeout} s")
 
     def _accept(self):
         while True:
@@ -43,8 +55,15 @@ class StallingProxy:
     def _pump(self, src, dst):
         try:
             while data := src.recv(65536):
-                self.flowing.wait()
-                dst.sendall(data)
+                with self.drained:
+                    self.in_flight += len(data)
+                try:
+                    self.flowing.wait()
+                    dst.sendall(data)
+                finally:
+                    with self.drained:
+                        self.in_flight -= len(data)
+                        self.drained.notify_all()
         except OSError:
             pass
         finally:

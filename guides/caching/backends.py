@@ -172,6 +172,7 @@ class KeyWatch:
         self._epoch = 0
         self._heard_at = self._pinged_at = None
         self._retry_at = 0.0
+        self.client_id = None  # Redis's id of the watch's connection (CLIENT LIST), once connected
 
     def epoch(self):
         """Return a number that changes whenever the key may have changed, or None if unsure."""
@@ -219,7 +220,7 @@ class KeyWatch:
         connection.send_command("CLIENT", "SETNAME", f"content-version-watch-{os.getpid()}")
         connection.read_response()
         connection.send_command("CLIENT", "ID")
-        client_id = connection.read_response()
+        self.client_id = client_id = connection.read_response()
         connection.send_command("CLIENT", "TRACKING", "ON", "REDIRECT", client_id, "BCAST", "PREFIX", self.key)
         connection.read_response()
         connection.send_command("SUBSCRIBE", self.CHANNEL)
@@ -232,6 +233,7 @@ class KeyWatch:
         if self._connection is not None:
             self._connection.disconnect()
             self._connection = None
+            self.client_id = None
 
 
 _watch = None

@@ -36,6 +36,8 @@ def shared(settings, tmp_path, monkeypatch):
     """This process on a real Redis; returns a direct client (another host's view) and the version's key.
 
     The watch's clock stands still (a loaded machine must not let its lease run out mid-test).
+    The version is already in Redis, as on a running site: had this process minted it, the
+    invalidation of its own write could arrive at any moment of the test.
     """
     now = backends.monotonic()
     monkeypatch.setattr(backends, "monotonic", lambda: now)
@@ -47,7 +49,9 @@ def shared(settings, tmp_path, monkeypatch):
     breaker.reset()
     version.reset_for_tests()
     direct = redis.Redis.from_url(redis_url())
-    yield direct, caches["state"].make_key(version.KEY)
+    key = caches["state"].make_key(version.KEY)
+    direct.set(key, json.dumps("5eed"))
+    yield direct, key
     version.reset_for_tests()
     breaker.reset()
     for key in direct.scan_iter(f"{prefix}*"):
@@ -75,9 +79,8 @@ def set_from_another_process(key, value):
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def watch_client_ids(direct):
-    name = f"content-version-watch-{os.getpid()}"
-    return [client["id"] for client in direct.client_list() if client["name"] == name]
+def client_ids(direct):
+    return {int(client["id"]) for client in direct.client_list()}
 
 
 def test_a_change_by_another_process_reaches_this_processes_copy(shared, reads):
@@ -106,8 +109,10 @@ def test_a_lost_watch_falls_back_to_reading_redis_on_every_request(shared, reads
     direct, key = shared
     later = backends.monotonic() + backends.KeyWatch.RETRY_SECONDS + 0.1
     version.get_content_version()
-    (watch_id,) = watch_client_ids(direct)
-    direct.client_kill_filter(_id=watch_id)
+    watch = caches["state"].watch(version.KEY)
+    lost = watch.client_id
+    assert lost in client_ids(direct)
+    direct.client_kill_filter(_id=lost)
 
     set_from_another_process(key, "beef01")
     before = len(reads)
@@ -118,7 +123,7 @@ def test_a_lost_watch_falls_back_to_reading_redis_on_every_request(shared, reads
     # A second later the watch connects again, and the copy is trusted again.
     monkeypatch.setattr(backends, "monotonic", lambda: later)
     version.get_content_version()
-    assert len(watch_client_ids(direct)) == 1
+    assert watch.client_id not in (None, lost) and watch.client_id in client_ids(direct)
     before = len(reads)
     version.get_content_version()
     version.get_content_version()
@@ -147,11 +152,13 @@ def stalling(settings, tmp_path):
     settings.CACHES = cache_settings(redis_url=proxy.url, cache_dir=tmp_path, key_prefix=prefix)
     breaker.reset()
     version.reset_for_tests()
-    yield proxy, caches["state"].make_key(version.KEY)
+    direct = redis.Redis.from_url(redis_url())
+    key = caches["state"].make_key(version.KEY)
+    direct.set(key, json.dumps("5eed"))  # as in `shared`: no invalidation of this process's own mint in flight
+    yield proxy, key
     proxy.close()
     breaker.reset()
     version.reset_for_tests()
-    direct = redis.Redis.from_url(redis_url())
     for key in direct.scan_iter(f"{prefix}*"):
         direct.delete(key)
 
@@ -170,10 +177,11 @@ def test_a_watch_that_falls_silent_is_not_trusted(stalling, monkeypatch):
     assert breaker.cooling_off()  # Redis was asked and did not answer: this process's own version for now
 
 
-def test_a_save_during_a_stall_reaches_the_other_workers_once_redis_answers(stalling, monkeypatch):
+def test_a_save_during_a_stall_reaches_the_other_workers_once_redis_answers(stalling, monkeypatch, request):
     proxy, key = stalling
     version.get_content_version()
     other_worker = backends.KeyWatch(redis_url(), key)  # another worker's watch, not behind the proxy
+    request.addfinalizer(other_worker.close)
     heard = other_worker.epoch()
     assert heard is not None
 
@@ -190,7 +198,6 @@ def test_a_save_during_a_stall_reaches_the_other_workers_once_redis_answers(stal
     assert not version.bump_pending()
     assert other_worker.epoch() != heard
     assert json.loads(redis.Redis.from_url(redis_url()).get(key)) == landed
-    other_worker.close()
 
 
 def test_a_forked_process_opens_a_watch_of_its_own(shared):
