@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from guides.content.catalogue import get_catalogue
 from guides.content.freshness import STALE_AFTER_DAYS, stale_cutoff
-from guides.content.selectors import GuideRequest, assemble_guide
+from guides.content.selectors import GuideItems, GuideRequest, assemble_guide
 from guides.content.validation import LIMIT_FIELDS, replacement_errors
 from guides.models import CertificateType, DirectoryEntry, Region, Situation, Source
 from guides.registry import CONTENT_MODELS, GUIDE_ITEM_MODELS
@@ -151,12 +151,13 @@ def _pages(items, on):
     """
     catalogue = get_catalogue()
     named = _published_limits(items, "regions")
+    rows = GuideItems.load()  # read once for every page
     pages = {}
     for region in [None, *(r for r in catalogue.regions if r.pk in named)]:
         for cert, situation in product(catalogue.certificate_types, catalogue.situations):
             request = GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=on)
             name = f"{cert.short_name}{situation.title}" + (f"（{region.short_name}）" if region else "")
-            pages[name] = (request, assemble_guide(request, all_reasons=catalogue.reasons))
+            pages[name] = (request, assemble_guide(request, all_reasons=catalogue.reasons, items=rows))
     return pages
 
 

@@ -1,7 +1,7 @@
 """Assembled guides, cached per content version, release and effect period.
 
-Assembling a guide is seven filtered queries whose building costs far more
-Python than the rows they return. Its result depends only on the request (certificate
+Assembling a guide cuts it from every guide item (`GuideItems`, read once per
+content version and shared by every page: ten queries). Its result depends only on the request (certificate
 type, situations, region, date, drafts or not) and on the content, so it is
 kept in the shared cache (guides/caching/versioned.py): pages the page cache cannot
 hold (a query string, a staff preview, a checker outcome) reuse it, and any
@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from guides.caching.versioned import versioned
-from guides.content.selectors import applicable_items, assemble_guide
+from guides.content.selectors import GuideItems, applicable_items, assemble_guide
 from guides.registry import GUIDE_ITEM_MODELS
 
 
@@ -71,17 +71,29 @@ def _request_parts(request):
     return (request.certificate_type.pk, situations, region, _date_part(request.on), int(request.include_drafts))
 
 
+def cached_guide_items():
+    """Return every guide item with its limits (`GuideItems`), read once per content version for every page."""
+    return versioned("guide-items", build=GuideItems.load)
+
+
 def cached_guide(request, all_reasons=None):
     """Return `assemble_guide(request, all_reasons)`, from the cache while the content is unchanged.
 
     The guide may have been assembled for another date of the same effect period:
     its `request.on` is that date. Callers take the date from their own request.
     """
-    return versioned("guide", *_request_parts(request), build=lambda: assemble_guide(request, all_reasons))
+    return versioned(
+        "guide",
+        *_request_parts(request),
+        build=lambda: assemble_guide(request, all_reasons, items=cached_guide_items()),
+    )
 
 
 def cached_items(model, request):
     """Return `applicable_items(model, request)` (the checker's questions), cached like guides."""
     return versioned(
-        "items", model._meta.model_name, *_request_parts(request), build=lambda: applicable_items(model, request)
+        "items",
+        model._meta.model_name,
+        *_request_parts(request),
+        build=lambda: applicable_items(model, request, items=cached_guide_items()),
     )

@@ -1,14 +1,16 @@
 """Assemble a guide: the applicable, published, in-effect items for one request.
 
-`assemble_guide` is the one place that decides what a citizen sees. It runs one
-query per item kind (plus one for step channels), whatever the number of items.
+`assemble_guide` is the one place that decides what a citizen sees. It cuts the
+guide from `GuideItems`, every item read at once (ten queries, whatever the number of
+items or guides), with the one applicability rule, `applies`.
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Value
 
 from guides.models import (
     CertificateType,
@@ -135,64 +137,159 @@ class Guide:
         return any(not item.is_published for item in self.items())
 
 
-def _items(model, request, all_reasons, queryset=None):
-    """Return the applicable items of one kind, in order, with replaced items dropped."""
-    qs = (queryset if queryset is not None else model.objects.all()).select_related("source")
-    if not request.include_drafts:
-        qs = qs.published()
-    qs = qs.in_effect(request.on).applicable_to(request.certificate_type, request.situations, request.region)
-    unlabelled = not request.reasons
-    if unlabelled:
-        qs = qs.with_reason_limits(all_reasons)
-    if request.region is not None:
-        qs = qs.with_region_flag()
-    items = list(qs)
-    replaced = {item.replaces_id for item in items if item.replaces_id}
-    kept = [item for item in items if item.pk not in replaced]
-    for item in kept:
-        item.only_for_reasons = (
-            [r for r in all_reasons if getattr(item, f"limited_to_{r.pk}", False)] if unlabelled else []
-        )
-        # An item limited to every reason is not reason-specific.
-        if len(item.only_for_reasons) == len(all_reasons):
-            item.only_for_reasons = []
-    return kept
+@dataclass(frozen=True)
+class Limits:
+    """What one item is limited to, as primary keys; an empty set is no limit."""
+
+    certificate_types: frozenset = frozenset()
+    reasons: frozenset = frozenset()  # 遗失, 损毁
+    circumstances: frozenset = frozenset()  # 异地, 加急
+    regions: frozenset = frozenset()
 
 
-def assemble_guide(request, all_reasons=None):
+NO_LIMITS = Limits()
+
+
+def applies(limits, request):
+    """Tell whether an item with `limits` shows for `request`: every non-empty limit must match.
+
+    This is the one applicability rule: pages, the checker, search and feedback all
+    cut their items with it. Reason limits (遗失, 损毁) and circumstance limits (异地,
+    加急) are matched separately: an item limited to 遗失 and 加急 applies only when
+    both hold. When the request names no reason, reason-limited items stay in (the page
+    labels them); when it names no region, region-limited items drop out.
+    """
+    if limits.certificate_types and request.certificate_type.pk not in limits.certificate_types:
+        return False
+    chosen = {situation.pk for situation in request.situations}
+    if limits.circumstances and not limits.circumstances & chosen:
+        return False
+    if limits.reasons and request.reasons and not limits.reasons & chosen:
+        return False
+    if request.region is None:
+        return not limits.regions
+    return not limits.regions or request.region.pk in limits.regions
+
+
+def in_effect(item, on):
+    """Tell whether `item` is in effect on the date `on` (open-ended dates are always in effect)."""
+    return (item.effective_from is None or item.effective_from <= on) and (
+        item.effective_to is None or item.effective_to >= on
+    )
+
+
+@dataclass(frozen=True)
+class GuideItems:
+    """Every guide item (drafts and items out of effect too) with its limits, read at once.
+
+    Any number of guides are cut from it without a query (`assemble_guide`): a page
+    costs one read of the content, and `check_content` or the search index, which
+    assemble every page, read it once. `load()` runs one query per item kind, one
+    for the steps' channels, and one (a UNION) for every kind's limits.
+    """
+
+    rows: dict  # {model: [item, …]} in each kind's order (order, pk)
+    limits: dict  # {(model, pk): Limits} for items with a limit
+
+    @classmethod
+    def load(cls, models=None):
+        models = GUIDE_ITEM_MODELS if models is None else models
+        channels = Prefetch("channels", queryset=StepChannel.objects.order_by("order", "pk"))
+        rows = {}
+        for model in models:
+            queryset = model.objects.select_related("source")
+            rows[model] = list(queryset.prefetch_related(channels) if model is Step else queryset)
+        return cls(rows=rows, limits=_load_limits(models))
+
+    def cut(self, model, request, all_reasons):
+        """Return the items of one kind for `request`, in order, with replaced items dropped.
+
+        Each is a copy carrying what its page says of it: `only_for_reasons` (the
+        reasons it is limited to, on a page that names none) and, on a province's
+        page, `region_limited` (it is one of the province's own).
+        """
+        found = []
+        for item in self.rows[model]:
+            if not (item.is_published or request.include_drafts) or not in_effect(item, request.on):
+                continue
+            limits = self.limits.get((model, item.pk), NO_LIMITS)
+            if applies(limits, request):
+                found.append((item, limits))
+        replaced = {item.replaces_id for item, _ in found if item.replaces_id}
+        unlabelled = not request.reasons
+        kept = []
+        for item, limits in found:
+            if item.pk in replaced:
+                continue
+            item = copy.copy(item)  # the rows are shared by every page cut from them
+            only = [r for r in all_reasons if r.pk in limits.reasons] if unlabelled else []
+            # An item limited to every reason is not reason-specific.
+            item.only_for_reasons = [] if len(only) == len(all_reasons) else only
+            if request.region is not None:
+                item.region_limited = bool(limits.regions)
+            kept.append(item)
+        return kept
+
+
+def _load_limits(models):
+    """Return {(model, pk): Limits} for every item of `models` with a limit: one query, a UNION of the link tables."""
+    parts = []
+    for model in models:
+        for name in ("certificate_types", "situations", "regions"):
+            field_ = model._meta.get_field(name)
+            through = field_.remote_field.through
+            kind = F(f"{field_.m2m_reverse_field_name()}__kind") if name == "situations" else Value("")
+            parts.append(
+                through.objects.order_by()
+                .annotate(limit=Value(f"{model._meta.label_lower}.{name}"), situation_kind=kind)
+                .values_list("limit", field_.m2m_field_name(), field_.m2m_reverse_field_name(), "situation_kind")
+            )
+    if not parts:
+        return {}
+    first, *others = parts
+    by_model = {model._meta.label_lower: model for model in models}
+    found = {}
+    for limit, item_pk, target_pk, situation_kind in first.union(*others, all=True):
+        label, name = limit.rsplit(".", 1)
+        if name == "situations":
+            name = "reasons" if situation_kind == Situation.Kind.REASON else "circumstances"
+        found.setdefault((by_model[label], item_pk), {}).setdefault(name, set()).add(target_pk)
+    return {key: Limits(**{name: frozenset(pks) for name, pks in sets.items()}) for key, sets in found.items()}
+
+
+def assemble_guide(request, all_reasons=None, items=None):
     """Return the `Guide` for `request`.
 
     `all_reasons` (the reason situations, 遗失 and 损毁) label reason-limited items
     on pages that have no reason chosen; pass them when the caller has them
-    already, to save a query.
+    already, to save a query. `items` (a `GuideItems`) saves reading the items:
+    pass it when assembling many guides, or a cached one.
     """
     if request.on is None:
         raise ValueError("GuideRequest.on must be a date")
     if all_reasons is None:
         all_reasons = list(Situation.objects.filter(kind=Situation.Kind.REASON))
-    steps = Step.objects.prefetch_related(Prefetch("channels", queryset=StepChannel.objects.order_by("order", "pk")))
+    items = GuideItems.load() if items is None else items
 
-    def items(model, queryset=None):
+    def section(model):
         # On a province page, the province's own items come first in each section.
         return sorted(
-            _items(model, request, all_reasons, queryset), key=lambda item: not getattr(item, "region_limited", False)
+            items.cut(model, request, all_reasons), key=lambda item: not getattr(item, "region_limited", False)
         )
 
-    return Guide(
-        request=request,
-        **{s.attribute: items(s.model, steps if s.model is Step else None) for s in GUIDE_SECTIONS},
-    )
+    return Guide(request=request, **{s.attribute: section(s.model) for s in GUIDE_SECTIONS})
 
 
-def applicable_items(model, request):
+def applicable_items(model, request, items=None):
     """Return the applicable items of one kind for `request`, which must name its reason.
 
     The checker asks one question per applicable precondition without assembling
-    the whole guide.
+    the whole guide. `items` as for `assemble_guide` (else only this kind is read).
     """
     if request.on is None or not request.reasons:
         raise ValueError("applicable_items needs a date and a reason")
-    return _items(model, request, request.reasons)
+    items = GuideItems.load([model]) if items is None else items
+    return items.cut(model, request, request.reasons)
 
 
 def regions_with_items():

@@ -1,6 +1,6 @@
 """Guide items (precondition, material, step, processing time, fee, notice, FAQ).
 
-Every item shares one applicability rule (guides/models/querysets.py): it may be limited to
+Every item shares one applicability rule (guides.content.selectors.applies): it may be limited to
 some certificate types, situations and regions (empty means all), and may replace
 another item of its kind. `guides.content.selectors.assemble_guide` turns these rows
 into the guide for one request."""

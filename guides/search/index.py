@@ -14,6 +14,7 @@ from django.utils import timezone
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.formatting import yuan_range
+from guides.content.guide_cache import cached_guide_items
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.models import SynonymGroup
 from guides.registry import GUIDE_SECTIONS
@@ -76,12 +77,14 @@ def get_index():
 def build_index(on):
     """Assemble every published certificate × situation guide as of `on` and index its text."""
     catalogue = get_catalogue()
+    items = cached_guide_items()
     guides = []
     for cert in catalogue.certificate_types:
         for situation in catalogue.situations:
             guide = assemble_guide(
                 GuideRequest(certificate_type=cert, situations=frozenset([situation]), on=on),
                 all_reasons=catalogue.reasons,
+                items=items,
             )
             guides.append(
                 GuideDoc(

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from guides.content.selectors import GuideRequest, assemble_guide
+from guides.content.selectors import GuideItems, GuideRequest, assemble_guide
 from guides.models import Situation
 from tests import builders
 from tests.builders import TODAY
@@ -141,3 +141,52 @@ def test_query_count_does_not_grow_with_items(world):
     many_queries, many_items = count_queries()
     assert many_items > few_items + 100
     assert many_queries == few_queries
+
+
+def test_one_read_of_the_items_serves_every_guide_without_a_query(world):
+    """`check_content` and the search index assemble every page: the items are read once (ten queries at most)."""
+    builders.material(name="身份证")
+    builders.material(name="仅广东", regions=[world.guangdong], situations=[world.lost, world.urgent])
+    builders.step().channels.create(kind="online", label="线上", description="…")
+    with CaptureQueriesContext(connection) as read:
+        items = GuideItems.load()
+    assert len(read) <= 10
+    with CaptureQueriesContext(connection) as cut:
+        guides = [
+            assemble_guide(
+                GuideRequest(certificate_type=world.cert, situations=frozenset(situations), region=region, on=TODAY),
+                all_reasons=[world.lost, world.damaged],
+                items=items,
+            )
+            for situations in ([world.lost], [world.lost, world.urgent], [world.damaged, world.urgent])
+            for region in (None, world.guangdong, world.beijing)
+        ]
+        for guide in guides:
+            for step in guide.steps:
+                list(step.channels.all())
+    assert len(cut) == 0
+    # The same rule as a guide assembled on its own.
+    lost_urgent_guangdong = guides[4]
+    assert names(lost_urgent_guangdong.materials) == ["仅广东", "身份证"]
+    assert names(lost_urgent_guangdong.materials) == names(
+        guide_for(world, [world.lost, world.urgent], world.guangdong).materials
+    )
+
+
+def test_what_one_page_says_of_a_shared_item_stays_on_that_page(world):
+    """The items are shared by every guide cut from them; each guide labels its own copies."""
+    builders.material(name="遗失声明", situations=[world.lost], regions=[world.guangdong])
+    items = GuideItems.load()
+
+    def guide(situations, region):
+        request = GuideRequest(certificate_type=world.cert, situations=frozenset(situations), region=region, on=TODAY)
+        return assemble_guide(request, all_reasons=[world.lost, world.damaged], items=items)
+
+    unlabelled = guide([world.urgent], world.guangdong)  # no reason chosen: the item says 仅遗失时需要
+    chosen = guide([world.lost], world.guangdong)
+    (labelled,) = unlabelled.materials
+    (plain,) = chosen.materials
+    assert labelled is not plain
+    assert [r.name for r in labelled.only_for_reasons] == ["遗失"] and plain.only_for_reasons == []
+    assert labelled.region_limited and plain.region_limited
+    assert not hasattr(items.rows[type(labelled)][0], "only_for_reasons")
