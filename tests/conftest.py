@@ -8,6 +8,9 @@ by far the slowest thing the suite does. What each test sees is unchanged:
   inside a transaction that is rolled back, so whatever they change is undone;
 * any other test that uses the database gets an EMPTY database, as before: the
   content tables are emptied at its start (inside its transaction, so rolled back);
+* on SQLite, the migrated test database with the content loaded is kept once made
+  (tests/prepared.py, named by a hash of the code and fixtures); a later session with
+  the same code copies it instead of migrating and loading again;
 * a transactional test (`transactional_db`, `live_server`, `django_db(transaction=True)`)
   commits, and pytest-django flushes every table when it ends. So after each one every
   table is put back as it was once the content was loaded (`pytest_runtest_teardown`:
@@ -16,6 +19,7 @@ by far the slowest thing the suite does. What each test sees is unchanged:
   the tests run in.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -24,21 +28,24 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.template.backends import jinja2 as jinja2_backend
 from django.test import Client
 from django.test.signals import template_rendered
 
 from guides.caching import breaker, counters, local_cache, page_cache, version
+from tests import prepared
 
 
 class _Session:
     blocker = None  # pytest-django's database blocker, once the test database exists
     content_tables = ()  # the tables `load_content` fills, emptied for tests that want no content
     rows = {}  # {table: (columns, rows)} of every table once the content is loaded
+    kept = None  # SQLite: the kept test database this session copies (tests/prepared.py), if there is one
 
 
 _session = _Session()
@@ -99,18 +106,46 @@ def _empty_content_tables():
             cursor.execute(f"DELETE FROM {quote(table)}")
 
 
+def _kept_test_database():
+    """Return where the migrated SQLite test database with the content is kept, or None on PostgreSQL."""
+    if connections["default"].vendor != "sqlite":
+        return None
+    return prepared.kept_path("tests", settings.CONTENT_FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With a kept test database, create the tables without migrating: the kept copy replaces them at once."""
+    kept = _kept_test_database()
+    if kept is not None and kept.exists() and kept.with_suffix(".json").exists():
+        connections["default"].settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+        _session.kept = kept
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, with the real content loaded into it once."""
+    """pytest-django's test database, with the real content loaded into it once (or copied, see above)."""
     with django_db_blocker.unblock():
-        before = {table: len(rows) for table, (_, rows) in _copy_rows().items()}
-        _load_content()
-        _session.rows = _copy_rows()
-    changed = [table for table, (_, rows) in _session.rows.items() if len(rows) != before.get(table, 0)]
-    preexisting = [table for table in changed if before.get(table, 0)]
-    # Emptying a table that migrate also fills would take away more than the content.
-    assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
-    _session.content_tables = tuple(changed)
+        connection.ensure_connection()
+        if _session.kept is not None:
+            prepared.copy_into(_session.kept, connection.connection)
+            ContentType.objects.clear_cache()  # the ids are the kept database's
+            _session.content_tables = tuple(json.loads(_session.kept.with_suffix(".json").read_text()))
+            _session.rows = _copy_rows()
+        else:
+            before = {table: len(rows) for table, (_, rows) in _copy_rows().items()}
+            _load_content()
+            _session.rows = _copy_rows()
+            changed = [table for table, (_, rows) in _session.rows.items() if len(rows) != before.get(table, 0)]
+            preexisting = [table for table in changed if before.get(table, 0)]
+            # Emptying a table that migrate also fills would take away more than the content.
+            assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
+            _session.content_tables = tuple(changed)
+            kept = _kept_test_database()
+            if kept is not None:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                kept.with_suffix(".json").write_text(json.dumps(changed))
+                prepared.keep(connection.connection, kept)
     _session.blocker = django_db_blocker
     yield
     _session.blocker = None  # the test database is about to go: nothing to reload into

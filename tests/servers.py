@@ -8,9 +8,7 @@ one host do.
 """
 
 import contextlib
-import hashlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -21,11 +19,11 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tests import prepared
+
 BASE_DIR = Path(settings.BASE_DIR)
 EDITOR = ("bianji", "editor-pass-2026")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-# Prepared databases, one per state of the code and content that made it (see `prepared_database`).
-PREPARED = BASE_DIR / ".pytest_cache" / "site-databases"
 
 
 def free_ports(count):
@@ -81,13 +79,13 @@ class SiteServers:
     def prepare(self):
         """Give the servers a migrated database with the content and the editor's login.
 
-        Three `manage.py` processes make it (about 12 s of CPU); a copy of the last one made
-        from the same code and fixtures is as good, so later tests copy it.
+        Three `manage.py` processes make it (about 12 s of CPU); later tests copy the one
+        made from the same code and fixtures (tests/prepared.py).
         """
         database = Path(self.env["DATABASE_URL"].removeprefix("sqlite:///"))
-        prepared = prepared_database()
-        if prepared.exists():
-            shutil.copyfile(prepared, database)
+        kept = prepared.kept_path("site", settings.CONTENT_FIXTURES, EDITOR)
+        if kept.exists():
+            prepared.copy_into(kept, database)
             return
         self.manage("migrate", "--no-input", "-v0")
         self.manage("load_content", *settings.CONTENT_FIXTURES, "-v0")
@@ -99,12 +97,7 @@ class SiteServers:
             f"u = User.objects.create_user({username!r}, password={password!r}, is_staff=True);"
             "u.groups.add(Group.objects.get(name='编辑'))",
         )
-        PREPARED.mkdir(parents=True, exist_ok=True)
-        for older in PREPARED.glob("*.sqlite3"):  # made from code that has changed since
-            older.unlink(missing_ok=True)
-        partial = prepared.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(database, partial)
-        partial.replace(prepared)  # atomic: another worker never copies half a file
+        prepared.keep(database, kept)
 
     def start(self, command=None):
         """Start one server per name in `ports`: gunicorn with one worker, or `command` (given the port).
@@ -155,22 +148,6 @@ class SiteServers:
 
     def __exit__(self, *exc):
         self.stop()
-
-
-def prepared_database():
-    """Return where the database `SiteServers.prepare` makes is kept for the code and fixtures of now.
-
-    Named by a hash of everything that shapes it: the code (migrations, models, `load_content`),
-    the fixtures and the pinned requirements. Any change makes a new one.
-    """
-    digest = hashlib.sha256()
-    sources = [BASE_DIR / "requirements.txt"]
-    for folder in ("guides", "reissue_site", "fixtures"):
-        sources += sorted(p for p in (BASE_DIR / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for path in sources:
-        digest.update(str(path.relative_to(BASE_DIR)).encode() + b"\0" + path.read_bytes())
-    digest.update(repr((settings.CONTENT_FIXTURES, EDITOR)).encode())
-    return PREPARED / f"{digest.hexdigest()[:16]}.sqlite3"
 
 
 def _signal_group(process, sig):
