@@ -325,8 +325,10 @@ class SourceAdmin(HistoryAdmin):
         "published_on",
         "url",
         "note",
+        "certificate_types",
         "key",
     ]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     def get_queryset(self, request):
         return with_citing_count(super().get_queryset(request))

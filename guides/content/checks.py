@@ -61,7 +61,11 @@ def audit_content(on=None):
     """Check the content and report each guide page's items by authority, assembling each page once."""
     on = on or timezone.localdate()
     items = {
-        model: list(model.objects.select_related("replaces", "source").prefetch_related(*LIMIT_FIELDS))
+        model: list(
+            model.objects.select_related("replaces", "source").prefetch_related(
+                *LIMIT_FIELDS, "source__certificate_types"
+            )
+        )
         for model in GUIDE_ITEM_MODELS
     }
     pages = _pages(items, on)
@@ -69,6 +73,7 @@ def audit_content(on=None):
         *_replacements(items, on),
         *_outranked_replacements(items, pages),
         *_unverified_sources(items),
+        *_wider_than_source(items),
         *_unpublished_references(items),
         *_empty_guides(pages),
         *_uncovered_situations(items),
@@ -315,6 +320,24 @@ def _unverified_sources(items):
                     ERROR,
                     editor_label(item),
                     f"已发布，但它的来源《{source.title}》标注为待核实（{source.note}）：核实来源后改掉这个标注，或把这条内容改回草稿。",
+                )
+
+
+def _wider_than_source(items):
+    """A published item shown for a certificate type its source does not cover (Source.certificate_types)."""
+    for model_items in items.values():
+        for item in model_items:
+            if not item.is_published or not item.source_id:
+                continue
+            covered = set(item.source.certificate_types.all())
+            shown_for = set(item.certificate_types.all())
+            if covered and (not shown_for or not shown_for <= covered):
+                types = "、".join(cert.short_name for cert in sorted(covered, key=lambda c: (c.order, c.pk)))
+                yield Finding(
+                    WARNING,
+                    editor_label(item),
+                    f"它的来源《{item.source.title}》只管{types}，这一条却也显示在其他证书类型的页面上："
+                    "把它限定到这些证书类型，或为其他类型另找依据。",
                 )
 
 

@@ -90,10 +90,17 @@ class Guide:
 
     @cached_property
     def sources(self):
+        """Return the sources of the page's items, its certificate type, situations and region.
+
+        A situation's or a region's source is left out on a page of a certificate type it
+        does not cover (`Source.covers`): 16号 第十六条 backs "向发给证书的机构申请补发" for
+        专技职业资格证书, not for 职称 or 技能 certificates.
+        """
         seen = {}
         request = self.request
-        context = [request.certificate_type, *request.situations, *([request.region] if request.region else [])]
-        for item in [*self.items(), *context]:
+        cert = request.certificate_type
+        context = [*request.situations, *([request.region] if request.region else [])]
+        for item in [*self.items(), cert, *(row for row in context if not row.source_id or row.source.covers(cert))]:
             if item.source_id and item.source_id not in seen:
                 seen[item.source_id] = item.source
         return sorted(seen.values(), key=lambda s: (s.kind != "policy", s.title))

@@ -134,7 +134,15 @@ class Source(models.Model):
     )
     read_on = models.DateField("查阅日期", null=True, blank=True, help_text="编辑最近一次打开并阅读这个来源的日期。")
     note = models.CharField("说明", max_length=200, blank=True, help_text="例如：待核实。")
-    history = HistoricalRecords()
+    certificate_types = models.ManyToManyField(
+        "guides.CertificateType",
+        verbose_name="只管这些证书类型",
+        blank=True,
+        related_name="+",
+        help_text="这个文本只适用于某些证书类型时选上（例如只管专技职业资格证书的规程）；留空表示不限。"
+        "情形和地区的说明只在它适用的证书类型的页面上把它列为依据。",
+    )
+    history = HistoricalRecords(m2m_fields=["certificate_types"])
 
     objects = KeyManager()
 
@@ -148,3 +156,8 @@ class Source(models.Model):
 
     def natural_key(self):
         return (self.key,)
+
+    def covers(self, certificate_type):
+        """Tell whether this text applies to `certificate_type` (it names no type, or names this one)."""
+        limited = self.certificate_types.all()  # prefetched by the catalogue
+        return not limited or certificate_type in limited

@@ -215,6 +215,22 @@ def test_the_situation_lead_names_no_electronic_certificate_where_none_is_source
             assert "电子证书" not in lead and "向发给证书的机构申请补发" in lead, (cert, situation, lead)
 
 
+def test_the_lead_cites_16_hao_only_where_16_hao_applies(client, content):
+    """16号 第十六条 backs the lost/damaged lead for 专技职业资格证书 only: other types' pages do not list it."""
+
+    def sources_block(html):
+        return html[html.index('<ul class="sources">') :]
+
+    for situation in ("lost", "damaged", "cross-province"):
+        assert "source-rstingfa-2023-16-art16" in sources_block(
+            guide_page(client, "professional-qualification", situation)
+        )
+        for cert in ("skill-certificate", "professional-title"):
+            for region in (None, "guangdong"):
+                listed = sources_block(guide_page(client, cert, situation, region))
+                assert "人社厅发〔2023〕16号" not in listed, (cert, situation, region)
+
+
 # ── 技能 and 职称 ─────────────────────────────────────────────────────────────────────
 
 

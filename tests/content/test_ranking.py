@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Q
 
-from guides.content.checks import ERROR, check_content
+from guides.content.checks import ERROR, WARNING, check_content
 from guides.models import DirectoryEntry, Region, Source
 from guides.registry import GUIDE_ITEM_MODELS
 from tests import builders
@@ -163,3 +163,17 @@ def test_summary_counts_every_published_directory_entry_by_authority(content):
     entry.is_published = False
     entry.save()
     assert figure(summary(), DIRECTORY) == count - 1
+
+
+def test_an_item_shown_for_types_its_source_does_not_cover_is_a_warning(db):
+    professional, title = builders.certificate_type(), builders.certificate_type()
+    rule = source(Source.Authority.OFFICIAL_REPOST)
+    rule.certificate_types.set([professional])
+    everywhere = builders.material(name="到处显示", source=rule, is_published=True)
+    builders.material(name="只给专技", source=rule, certificate_types=[professional], is_published=True)
+    wider = builders.material(name="也给职称", source=rule, certificate_types=[professional, title], is_published=True)
+    builders.material(name="来源不限", source=source(Source.Authority.OFFICIAL), is_published=True)
+
+    warned = {f.subject: f.reason for f in check_content() if f.level == WARNING and "只管" in f.reason}
+    assert set(warned) == {f"申请材料「{m.name}」({m.key})" for m in (everywhere, wider)}
+    assert f"只管{professional.short_name}" in warned[f"申请材料「{everywhere.name}」({everywhere.key})"]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guides.content.selectors import GuideItems, GuideRequest, assemble_guide
-from guides.models import Situation
+from guides.models import Situation, Source
 from tests import builders
 from tests.builders import TODAY
 
@@ -190,3 +190,22 @@ def test_what_one_page_says_of_a_shared_item_stays_on_that_page(world):
     assert [r.name for r in labelled.only_for_reasons] == ["遗失"] and plain.only_for_reasons == []
     assert labelled.region_limited and plain.region_limited
     assert not hasattr(items.rows[type(labelled)][0], "only_for_reasons")
+
+
+def test_a_situations_source_is_listed_only_on_pages_of_the_types_it_covers(world):
+    rule = Source.objects.create(key="rule-for-one-type", title="只管本证的规程", kind=Source.Kind.POLICY)
+    rule.certificate_types.set([world.cert])
+    general = Source.objects.create(key="rule-for-all", title="不限证书类型的文件", kind=Source.Kind.POLICY)
+    world.lost.source = rule
+    world.lost.save()
+    world.damaged.source = general
+    world.damaged.save()
+    builders.material(name="身份证")
+
+    def listed(cert, situation):
+        request = GuideRequest(certificate_type=cert, situations=frozenset([situation]), on=TODAY)
+        return [source.key for source in assemble_guide(request, all_reasons=[world.lost, world.damaged]).sources]
+
+    assert listed(world.cert, world.lost) == ["rule-for-one-type"]
+    assert listed(world.other_cert, world.lost) == []
+    assert listed(world.other_cert, world.damaged) == ["rule-for-all"]
