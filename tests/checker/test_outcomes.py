@@ -12,19 +12,23 @@ from guides.models import ProcessingTime
 pytestmark = pytest.mark.django_db
 
 
-def guide_dates(start):
-    catalogue = get_catalogue()
+def beijing_skill_reader(catalogue, submit_on):
+    """The checker's facts for a lost 技能 certificate issued and applied for in 北京, in person, not urgent."""
     beijing = catalogue.region_by_code("110000")
-    facts = Facts(
+    return Facts(
         certificate_type=catalogue.certificate_type("skill-certificate"),
         reason=catalogue.situation("lost"),
         issued_in=beijing,
         living_in=beijing,
         urgent="no",
         delivery="in-person",
-        submit_on=start,
+        submit_on=submit_on,
     )
-    return personal_guide(facts, catalogue, WorkCalendar()).dates
+
+
+def guide_dates(start):
+    catalogue = get_catalogue()
+    return personal_guide(beijing_skill_reader(catalogue, start), catalogue, WorkCalendar()).dates
 
 
 def test_a_complex_case_shorter_than_the_usual_maximum_is_clamped_to_it(content):

@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 
 from guides.content.fees import estimate_fees
 from guides.models import Fee
+from tests.content.test_offices import lost_guangdong_answers
 
 
 def fee(name="费用", min_amount=None, max_amount=None, **kwargs):
@@ -170,18 +171,7 @@ def test_a_multiplier_fee_says_its_ceiling_and_a_mail_only_fee_says_so():
 @pytest.mark.django_db
 def test_the_guide_page_and_the_checker_outcome_show_a_fee_row_alike(client, content):
     """广东's EMS fee, on the province's guide page and on a by-post checker outcome for it."""
-    answers = {
-        "cert": "professional-qualification",
-        "reason": "lost",
-        "no-electronic-certificate": "yes",
-        "identity-unchanged": "yes",
-        "gd-no-electronic-certificate-yet": "yes",
-        "issued-in": "440000",
-        "living-in": "440000",
-        "urgent": "no",
-        "delivery": "mail",
-        "date": timezone.localdate().isoformat(),
-    }
+    answers = lost_guangdong_answers()
     guide = client.get(reverse("guides:guide_region", args=["professional-qualification", "lost", "guangdong"]))
     outcome = client.get(f"{reverse('guides:check_result')}?{urlencode(answers)}", follow=True)
     row = re.compile(r"<tr>\s*<th scope=\"row\">证书邮寄费（EMS）.*?</tr>", re.S)

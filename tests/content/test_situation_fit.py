@@ -187,22 +187,14 @@ def test_the_checker_counts_the_complex_case_in_calendar_days(client, content, f
 def test_a_complex_case_given_in_working_days_is_still_counted_in_working_days(content):
     from datetime import date
 
-    from guides.checker.outcomes import Facts, personal_guide
+    from guides.checker.outcomes import personal_guide
     from guides.checker.workdays import WorkCalendar
     from guides.models import ProcessingTime
+    from tests.checker.test_outcomes import beijing_skill_reader
 
     ProcessingTime.objects.filter(key="review-period").update(complex_unit=ProcessingTime.DayUnit.WORKDAY)
     catalogue = get_catalogue()
-    beijing = catalogue.region_by_code("110000")
-    facts = Facts(
-        certificate_type=catalogue.certificate_type("skill-certificate"),
-        reason=catalogue.situation("lost"),
-        issued_in=beijing,
-        living_in=beijing,
-        urgent="no",
-        delivery="in-person",
-        submit_on=date(2026, 11, 2),
-    )
+    facts = beijing_skill_reader(catalogue, date(2026, 11, 2))
     calendar = WorkCalendar()
     complex_range = personal_guide(facts, catalogue, calendar).dates[1]
     assert complex_range.label == "复杂情况：最长 30 个工作日"
