@@ -22,8 +22,24 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 
+_opened = []  # the browser contexts the running test opened
+
+
+@pytest.fixture(autouse=True)
+def _close_pages(site):
+    """Close the test's browser contexts before its live server stops (through `site`).
+
+    A context left open keeps its connections to the server alive; their request threads
+    then outlive the server and fail on the database they shared with it.
+    """
+    yield
+    while _opened:
+        _opened.pop().close()
+
+
 def new_page(browser, *, js, width=360):
     context = browser.new_context(java_script_enabled=js, viewport={"width": width, "height": 800}, locale="zh-CN")
+    _opened.append(context)
     page = context.new_page()
     outside = []
     page.on(
