@@ -17,7 +17,6 @@ import jinja2
 from crispy_forms.utils import render_crispy_form
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -32,6 +31,7 @@ from guides.content.formatting import (
     yuan_range,
 )
 from guides.content.preview import page_rows
+from guides.paths import path
 from guides.web import seo
 
 # Templates of Django-template apps that live beside ours in templates/: the Django
@@ -50,14 +50,7 @@ class SiteLoader(jinja2.FileSystemLoader):
 
 def url(name, *args):
     """Return the path of the named URL (the `{% url %}` tag)."""
-    return _reverse(get_script_prefix(), name, args)
-
-
-@functools.lru_cache(maxsize=4096)
-def _reverse(script_prefix, name, args):
-    # A URL depends only on the URLconf, the script prefix and the arguments; reversing
-    # was a sixth of a guide page's render time, and a page links to the same few URLs.
-    return reverse(name, args=args)
+    return path(name, *args)
 
 
 def date(value, arg=None):
@@ -77,9 +70,9 @@ def _date_text(value, arg, language):
 
 
 @functools.lru_cache(maxsize=256)
-def static_url(path):
+def static_url(name):
     """Return the URL of a static file (the `{% static %}` tag); hashed names are fixed per deployment."""
-    return static(path)
+    return static(name)
 
 
 @jinja2.pass_context

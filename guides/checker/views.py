@@ -5,10 +5,7 @@ cookie). Pages redirect to their canonical URL, re-ask a question whose answer i
 missing or bad with an error summary, and are never indexed.
 """
 
-import functools
-
 from django.shortcuts import redirect, render
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
@@ -19,6 +16,7 @@ from guides.checker.outcomes import personal_guide
 from guides.checker.questions import YES
 from guides.checker.workdays import WorkCalendar
 from guides.content.catalogue import get_catalogue
+from guides.paths import path
 
 NOINDEX = "noindex, nofollow"
 
@@ -31,15 +29,8 @@ def _noindex(response):
 
 
 def _url(name, query, *args):
-    url = _path(get_script_prefix(), name, args)
+    url = path(name, *args)
     return f"{url}?{query}" if query else url
-
-
-@functools.lru_cache(maxsize=256)
-def _path(script_prefix, name, args):
-    # A path depends only on the URLconf, the script prefix and the arguments; an outcome
-    # links to every question it asked, and reversing each was a tenth of its cost.
-    return reverse(name, args=args)
 
 
 def question_url(state, slug, **kwargs):
@@ -53,9 +44,12 @@ def _next_url(state):
     return _url("guides:check_result", state.query())
 
 
-def _canonical(request, state, name, *args):
-    """Return a redirect when the query is not already canonical (order, unknown parameters)."""
-    wanted = state.query()
+def _canonical(request, state, name, *args, wanted=None):
+    """Return a redirect when the query is not already canonical (order, unknown parameters).
+
+    `wanted`: `state.query()`, when the caller has it already.
+    """
+    wanted = state.query() if wanted is None else wanted
     if request.GET.urlencode() != wanted:
         return _noindex(redirect(_url(name, wanted, *args)))
     return None
@@ -68,7 +62,7 @@ def _state(request):
 @require_safe
 def start(request):
     # The start page is the checker's front door: indexed, unlike the questions and outcomes.
-    first_url = reverse("guides:check_question", args=["cert"])
+    first_url = path("guides:check_question", "cert")
     return render(request, "guides/checker/start.html", {"first_url": first_url})
 
 
@@ -104,19 +98,20 @@ def result(request):
         # Asking for the outcome with a question skipped or answered wrongly:
         # re-ask that question here, with the reason.
         return _render_question(request, state, state.problem.question, state.problem, skipped=True)
-    response = _canonical(request, state, "guides:check_result")
+    query = state.query()  # the canonical query, the share link and every "修改" link: encoded once
+    response = _canonical(request, state, "guides:check_result", wanted=query)
     if response:
         return response
     if state.outcome.kind == "identify":
         # The directory finds the certificate by name; its page leads back into the checker.
-        return _noindex(redirect(f"{reverse('guides:directory')}?from=check"))
+        return _noindex(redirect(f"{path('guides:directory')}?from=check"))
     catalogue = get_catalogue()
     context = {
         "state": state,
         "outcome": state.outcome,
-        "summary": _summary(state),
-        "restart_url": reverse("guides:check_start"),
-        "share_url": request.build_absolute_uri(_url("guides:check_result", state.query())),
+        "summary": _summary(state, query),
+        "restart_url": path("guides:check_start"),
+        "share_url": request.build_absolute_uri(_url("guides:check_result", query)),
         "today": timezone.localdate(),
     }
     if state.outcome.is_guide:
@@ -131,8 +126,8 @@ def result(request):
     return _noindex(render(request, "guides/checker/stop.html", context))
 
 
-def _summary(state):
-    query = state.query()  # the same for every link: encoded once, not once per answer
+def _summary(state, query):
+    """Return the answers given, each with a link back to its question (`query`: `state.query()`)."""
     return [
         {
             "label": answer.question.summary_label,
@@ -158,15 +153,15 @@ def _render_question(request, state, current, problem=None, skipped=False):
         raw = timezone.localdate().isoformat()
     slugs = [q.slug for q in state.questions()]
     previous = state.questions()[: slugs.index(current.slug)] if current.slug in slugs else state.questions()
-    back_url = question_url(state, previous[-1].slug) if previous else reverse("guides:check_start")
+    back_url = question_url(state, previous[-1].slug) if previous else path("guides:check_start")
     context = {
         "question": current,
         "error": message,
         "value": raw,
         "hidden": state.params(without=current.slug),
-        "action": reverse("guides:check_question", args=[current.slug]),
+        "action": path("guides:check_question", current.slug),
         "back_url": back_url,
-        "restart_url": reverse("guides:check_start"),
+        "restart_url": path("guides:check_start"),
         "asked": flow.ASKED,
         "number": len(previous) + 1,
     }

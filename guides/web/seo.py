@@ -6,7 +6,7 @@ from django.utils.html import strip_tags
 
 
 def json_ld(data):
-    """Return `data` as JSON text safe to put in a JSON-LD data block (templates/guides/guide_social.html)."""
+    """Return `data` as JSON text safe to put in a JSON-LD data block (templates/guides/guide.html, block social)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # The same escapes as Django's json_script: nothing in the data can close the
     # <script> element or start markup, whatever an editor typed. (str.replace, not

@@ -3,7 +3,6 @@
 from crispy_forms.utils import render_crispy_form
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
@@ -11,6 +10,7 @@ from guides.content.fees import estimate_fees
 from guides.content.guide_cache import cached_guide
 from guides.content.preview import mark_private, preview_for
 from guides.content.selectors import GuideRequest
+from guides.paths import path
 from guides.web.forms import RegionPickerForm
 
 
@@ -26,7 +26,7 @@ def certificate(request, cert):
     certificate_type = catalogue.certificate_type(cert)
     if certificate_type is None:
         raise Http404("没有这种证书类型")
-    breadcrumbs = [("首页", reverse("guides:home")), (certificate_type.name, None)]
+    breadcrumbs = [("首页", path("guides:home")), (certificate_type.name, None)]
     context = {
         "catalogue": catalogue,
         "certificate_type": certificate_type,
@@ -50,7 +50,7 @@ def guide(request, cert, situation, region=None):
         if region_obj is None:
             raise Http404("没有这个地区")
 
-    national_url = reverse("guides:guide", args=[cert, situation])
+    national_url = path("guides:guide", cert, situation)
     picked = request.GET.get("region")
     if picked is not None:
         # The region picker is a GET form, so it works without JavaScript.
@@ -78,7 +78,7 @@ def guide(request, cert, situation, region=None):
     if region_obj and not national_text:
         page_title += f"（{region_obj.name}）"
     breadcrumbs = [
-        ("首页", reverse("guides:home")),
+        ("首页", path("guides:home")),
         (certificate_type.name, certificate_type.get_absolute_url()),
         (chosen.title, national_url if region_obj else None),
     ]
