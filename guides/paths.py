@@ -15,6 +15,11 @@ def path(name, *args):
     return _reverse(get_script_prefix(), name, args)
 
 
+def admin_change_path(obj):
+    """Return the admin page where an editor changes `obj` (a row of any registered model)."""
+    return path(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", obj.pk)
+
+
 @functools.lru_cache(maxsize=4096)
 def _reverse(script_prefix, name, args):
     return reverse(name, args=args)

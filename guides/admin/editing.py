@@ -20,15 +20,12 @@ from django.utils import timezone
 from guides.admin.common import GuideItemForm, admin_link
 from guides.content.validation import LIMIT_FIELDS
 from guides.models import Source
+from guides.paths import admin_change_path
 from guides.registry import BOOKKEEPING_FIELDS
 
 CHANGE_REASON_FIELD = "change_reason"
 SCHEDULE_PARAM = "schedule"
 FAMILY_PARAM = "family"
-
-
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def limits_label(item):
@@ -113,7 +110,7 @@ def citing_rows(source):
         has_limits = all(any(f.name == name for f in model._meta.many_to_many) for name in LIMIT_FIELDS)
         if has_limits:
             rows = rows.prefetch_related(*LIMIT_FIELDS)
-        links = [(item_label(row) if has_limits else str(row), change_url(row)) for row in rows]
+        links = [(item_label(row) if has_limits else str(row), admin_change_path(row)) for row in rows]
         if links:
             found.append((model._meta.verbose_name_plural, links))
     return found
@@ -327,7 +324,7 @@ class FamilyFilter(admin.SimpleListFilter):
 def replaces_column(obj):
     if not obj.replaces_id:
         return "—"
-    return admin_link(change_url(obj.replaces), item_label(obj.replaces))
+    return admin_link(admin_change_path(obj.replaces), item_label(obj.replaces))
 
 
 def family_link(obj):

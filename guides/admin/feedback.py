@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from guides.admin.common import HistoryAdmin, admin_link
-from guides.admin.editing import change_url
 from guides.caching.version import get_content_version
 from guides.feedback.selectors import (
     flagged_pages,
@@ -17,6 +16,7 @@ from guides.feedback.selectors import (
 )
 from guides.feedback.services import set_status, stamp_status
 from guides.models import PageFeedback, ProblemReport, SynonymGroup
+from guides.paths import admin_change_path
 
 
 @admin.register(SynonymGroup)
@@ -178,7 +178,7 @@ class ProblemReportAdmin(HistoryAdmin):
         sections = objects_shown(obj.page)
         if not sections:
             return "（不是指南页面，或页面已不存在）"
-        links = [(label, [(change_url(o), str(o)) for o in items]) for label, items in sections]
+        links = [(label, [(admin_change_path(o), str(o)) for o in items]) for label, items in sections]
         return render_to_string("admin/guides/problemreport/shown_objects.html", {"sections": links})
 
     def save_model(self, request, obj, form, change):

@@ -12,6 +12,8 @@ from datetime import date
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from guides.paths import admin_change_path
+
 PREVIEW_DATE_PARAM = "on"
 
 
@@ -59,19 +61,12 @@ def mark_private(request, response):
     return response
 
 
-def admin_change_url(obj):
-    """The admin page where an editor changes `obj`."""
-    from django.urls import reverse
-
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
 def admin_edit_url(item, guide):
     """On a staff preview (drafts shown), the admin page of an item, for its small "编辑" link; else ""."""
     request = getattr(guide, "request", None)
     if request is None or not request.include_drafts:
         return ""
-    return admin_change_url(item)
+    return admin_change_path(item)
 
 
 def page_rows(guide):
@@ -82,5 +77,5 @@ def page_rows(guide):
     for section in GUIDE_SECTIONS:
         for item in getattr(guide, section.attribute):
             where = "本省" if getattr(item, "region_limited", False) else "全国"
-            rows.append((section.label, item, where, admin_change_url(item)))
+            rows.append((section.label, item, where, admin_change_path(item)))
     return rows
