@@ -44,14 +44,16 @@ def get_catalogue(include_drafts=False):
 
 
 def _load(include_drafts):
-    def rows(model):
-        # With the certificate types each source is limited to: a page lists a situation's or a
-        # region's source only if it covers the page's type (Guide.sources).
-        qs = model.objects.select_related("source").prefetch_related("source__certificate_types")
+    def rows(model, scoped=False):
+        qs = model.objects.select_related("source")
+        if scoped:
+            # With the certificate types each source is limited to: a page lists a situation's or
+            # a region's source only if it covers the page's type (Guide.sources).
+            qs = qs.prefetch_related("source__certificate_types")
         return tuple(qs if include_drafts else qs.filter(is_published=True))
 
     return Catalogue(
         certificate_types=rows(CertificateType),
-        situations=rows(Situation),
-        regions=rows(Region),
+        situations=rows(Situation, scoped=True),
+        regions=rows(Region, scoped=True),
     )
