@@ -29,7 +29,6 @@ import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, connections, transaction
@@ -38,7 +37,7 @@ from django.test import Client
 from django.test.signals import template_rendered
 
 from guides.caching import breaker, counters, local_cache, page_cache, version
-from tests import prepared
+from tests import cachetools, prepared
 
 
 class _Session:
@@ -211,7 +210,7 @@ def _fresh_cache():
 
 def _clear_caches():
     for alias in settings.CACHES:
-        caches[alias].clear()
+        cachetools.empty(alias)
     local_cache.clear()
     page_cache.clear_local_entries()
     counters.clear_local()

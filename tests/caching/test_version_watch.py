@@ -5,6 +5,10 @@ On Redis a process keeps the version it read and reads it again only when its
 run against a real Redis: another process changes the key, the watch's connection is
 killed or stalled, an editor saves during a stall; each time the next read must give
 the version every other host reads.
+
+A FLUSHDB anywhere on the Redis server reaches every watch as a change: the tests empty
+caches by deleting their own keys instead (tests/cachetools.py), so another pytest worker
+cannot disturb these counts.
 """
 
 import json

@@ -8,6 +8,7 @@ from guides.caching.version import get_content_version
 from guides.feedback.pages import page_for
 from guides.feedback.selectors import flagged_pages, needs_review
 from guides.models import Fee, PageFeedback, ProblemReport
+from tests import cachetools
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,6 @@ def test_rate_limit_is_per_client(content, guide_url, settings):
 
 def test_rate_limit_counts_in_the_shared_cache(content, guide_url, settings, tmp_path):
     """The count lives in the shared cache (here the embedded file cache), not in the process."""
-    from django.core.cache import caches
 
     from guides.caching import counters
     from guides.caching.backends import cache_settings
@@ -208,7 +208,7 @@ def test_rate_limit_counts_in_the_shared_cache(content, guide_url, settings, tmp
     counters.clear_local()  # what another worker has of its own: nothing
     assert post(client, guide_url, helpful="yes").status_code == HTTPStatus.TOO_MANY_REQUESTS
 
-    caches["state"].clear()  # the shared count gone
+    cachetools.empty("state")  # the shared count gone
     assert post(client, guide_url, helpful="yes").status_code == HTTPStatus.FOUND
 
 

@@ -28,6 +28,7 @@ from guides.clients import client_address
 from guides.models import FAQ, CertificateType, Material, Region, Situation
 from guides.registry import CONTENT_MODELS
 from guides.text import MAX_QUERY_CHARS
+from tests import cachetools
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +147,7 @@ def test_a_script_name_request_does_not_change_what_the_guide_url_serves(content
     """`SCRIPT_NAME=/a/b` + `/` and plain `/a/b/` share `request.path`, but not the page they render."""
     client.get("/", SCRIPT_NAME=guide_url().rstrip("/"))  # resolves the start page
     served = client.get(guide_url()).content
-    caches["pages"].clear()
+    cachetools.empty("pages")
     page_cache.clear_local_entries()
     assert served == client.get(guide_url()).content
 
