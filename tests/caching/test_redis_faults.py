@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guides.admin.live import NOT_LIVE_YET
-from guides.caching import breaker, version
+from guides.caching import breaker, page_cache, version
 from guides.caching.backends import JSONSerializer, cache_settings
 from guides.models import Fee
 from tests.formscrape import form_data
@@ -57,7 +57,13 @@ def shared_version(proxy):
 
 
 def trip_on_a_stall(proxy, client, seconds=0.4):
-    """Stall Redis for `seconds` while a page asks it: this process then skips Redis for a while."""
+    """Stall Redis for `seconds` while a page asks it: this process then skips Redis for a while.
+
+    A page shown before may be answered from this process's own copies without asking Redis
+    (its watch vouches for the version it read); they are dropped, so the page asks.
+    """
+    version.reset_for_tests()
+    page_cache.clear_local_entries()
     proxy.stall(seconds)
     assert client.get(GUIDE).status_code == HTTPStatus.OK
     assert breaker.cooling_off()
