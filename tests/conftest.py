@@ -141,10 +141,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
             assert not preexisting, f"load_content adds rows to tables migrate fills: {preexisting}"
             _session.content_tables = tuple(changed)
             kept = _kept_test_database()
-            if kept is not None:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                kept.with_suffix(".json").write_text(json.dumps(changed))
+            if kept is not None:  # the tables' list last: a copy without it is not used
                 prepared.keep(connection.connection, kept)
+                kept.with_suffix(".json").write_text(json.dumps(changed))
     _session.blocker = django_db_blocker
     yield
     _session.blocker = None  # the test database is about to go: nothing to reload into

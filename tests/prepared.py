@@ -38,34 +38,37 @@ def kept_path(kind, *extra):
 def keep(source, path):
     """Keep a copy of the SQLite database `source` (a connection or a file path) at `path`.
 
-    Written aside and renamed, so another worker never reads half a file; copies of the
-    same kind made by older code are removed.
+    Written aside and renamed, so another worker never reads half a file; what older code
+    made under the same kind is removed (not another worker's copy in progress: same name).
     """
     KEPT.mkdir(parents=True, exist_ok=True)
     kind = path.name.rsplit("-", 1)[0]
     for older in KEPT.glob(f"{kind}-*"):
-        if older.stem != path.stem:
+        if older.name.split(".", 1)[0] != path.stem:
             older.unlink(missing_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     partial.unlink(missing_ok=True)
-    target = sqlite3.connect(partial)
-    opened = sqlite3.connect(source) if isinstance(source, (str, Path)) else None
-    try:
-        (opened or source).backup(target)
-    finally:
-        target.close()
-        if opened is not None:
-            opened.close()
+    _backup(source, partial)
     partial.replace(path)
 
 
 def copy_into(path, target):
     """Replace everything in the SQLite database `target` (a connection or a file path) with the kept one at `path`."""
-    source = sqlite3.connect(path)
-    opened = sqlite3.connect(target) if isinstance(target, (str, Path)) else None
+    _backup(path, target)
+
+
+def _backup(source, target):
+    """Copy the SQLite database `source` over `target`; each is an open connection or a file path."""
+    opened = []
+
+    def connect(db):
+        if isinstance(db, (str, Path)):
+            opened.append(sqlite3.connect(db))
+            return opened[-1]
+        return db
+
     try:
-        source.backup(opened or target)
+        connect(source).backup(connect(target))
     finally:
-        source.close()
-        if opened is not None:
-            opened.close()
+        for connection in opened:
+            connection.close()

@@ -251,8 +251,6 @@ def _load_limits(models):
                 .annotate(limit=Value(f"{model._meta.label_lower}.{name}"), situation_kind=kind)
                 .values_list("limit", field_.m2m_field_name(), field_.m2m_reverse_field_name(), "situation_kind")
             )
-    if not parts:
-        return {}
     first, *others = parts
     by_model = {model._meta.label_lower: model for model in models}
     found = {}
