@@ -9,8 +9,8 @@ give it a database of its own, it is reloaded), loads the content fixtures, trav
 tests' frozen date and requests, with Django's test client: every URL of the sitemap, every
 checker path of `tests/checker/test_flow.all_paths` (outcomes and their question pages),
 the everyday directory and search queries of the tests, error pages, and, logged in as a
-superuser, every admin list, the first row's change and history pages and the review
-list. Redirects are followed. Each response is written as its redirects, its status, its headers that matter and its body; CSRF
+superuser, every admin list, the first row's change and history pages, the review
+list, and every guide page as a staff preview (drafts, 编辑 links), today and as of PREVIEW_DATE. Redirects are followed. Each response is written as its redirects, its status, its headers that matter and its body; CSRF
 tokens are blanked. The index file `urls.txt` lists each URL with its status and file.
 """
 
@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FIXTURES = ["reference", "regions", "guide", "drafts", "offices", "synonyms", "directory"]
+# A staff preview date a year after the tests' frozen date, for items not yet in force.
+PREVIEW_DATE = "2027-06-01"
 HEADERS = ["Content-Type", "Location", "X-Robots-Tag", "Cache-Control", "Content-Language"]
 CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 # Times of day in the admin (a row's history, the stale-save guard's opened version) are the load's clock;
@@ -107,6 +109,10 @@ def main(out):
         user = get_user_model().objects.create_superuser("dump", "dump@example.com", "dump-pages-password")
         editor.force_login(user)
         urls += [("admin", url) for url in admin_urls(editor)]
+        # Staff previews: drafts with their 编辑 links, and the site as of a later date (自…起执行).
+        guides = [url for who, url in urls if who == "public" and url.startswith("/guides/")]
+        urls += [("admin", url) for url in guides]
+        urls += [("admin", f"{url}?on={PREVIEW_DATE}") for url in guides]
         for who, url in urls:
             response = (editor if who == "admin" else client).get(url, follow=True)
             body = response.content.decode("utf-8", "replace")

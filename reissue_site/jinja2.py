@@ -20,11 +20,15 @@ from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from guides.caching.fragments import cached
 from guides.content.formatting import (
     fee_amount,
     fee_basis,
     fee_note,
     item_labels,
+    labelled,
+    labelled_steps,
+    provenance,
     review_dates,
     source_legend,
     source_mark_of,
@@ -122,6 +126,10 @@ def environment(**options):
         guide_structured_data=guide_structured_data,
         json_ld=seo.json_ld,
         item_labels=item_labels,
+        labelled=labelled,
+        labelled_steps=labelled_steps,
+        cached=cached,
+        provenance=provenance,
         source_mark_of=source_mark_of,
         page_rows=page_rows,
         source_legend=source_legend,

@@ -36,7 +36,7 @@ from django.template.backends import jinja2 as jinja2_backend
 from django.test import Client
 from django.test.signals import template_rendered
 
-from guides.caching import breaker, counters, local_cache, page_cache, version
+from guides.caching import breaker, counters, fragments, local_cache, page_cache, version
 from tests import cachetools, prepared
 
 
@@ -211,6 +211,7 @@ def _clear_caches():
     for alias in settings.CACHES:
         cachetools.empty(alias)
     local_cache.clear()
+    fragments.clear()
     page_cache.clear_local_entries()
     counters.clear_local()
     version.reset_for_tests()

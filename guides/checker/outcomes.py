@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_fees
@@ -115,23 +114,6 @@ class PersonalGuide:
     # {step pk: the channels that fit this reader}; the steps themselves are shared
     # with every other request (the assembled guide is cached), so they are not touched.
     channels: dict = field(default_factory=dict)
-    # Across provinces: the offices of the province that issued the certificate (the
-    # guide's own offices are those of where the reader lives).
-    issuing_offices: list = field(default_factory=list)
-
-    # Worked out once per outcome: the page asks for each issuing office's source mark.
-    @cached_property
-    def mixed_authorities(self):
-        """Tell whether the issuing offices need their source marks (they rest on other sources than the guide)."""
-        authorities = {o.source.authority if o.source_id else None for o in self.issuing_offices}
-        return self.guide.mixed_authorities or bool(self.extra_sources) or len(authorities) > 1
-
-    @cached_property
-    def extra_sources(self):
-        """The sources of the issuing offices that the guide does not list already."""
-        listed = {source.pk for source in self.guide.sources}
-        extra = {o.source_id: o.source for o in self.issuing_offices if o.source_id and o.source_id not in listed}
-        return list(extra.values())
 
     @property
     def unknown_years(self):
@@ -213,15 +195,13 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
                     calendar.add_workdays(start, item.urgent_max_days),
                 )
             )
-    # The guide is the issuing province's already, offices included: no second list.
-    issuing_offices = []
+    # The guide is the issuing province's, offices included: where to apply is where it was issued.
     return PersonalGuide(
         facts=facts,
         guide=guide,
         fees=estimate_fees(guide.fees, mailing=facts.mailing),
         dates=dates,
         channels={step.pk: _channels_for(step, facts) for step in guide.steps},
-        issuing_offices=issuing_offices,
     )
 
 

@@ -1,9 +1,12 @@
 """How amounts and item labels read on the site (used by the Jinja templates and search)."""
 
 import functools
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 from django.utils import timezone
 
+from guides.caching.fragments import Keyed, key_of
 from guides.content.preview import admin_edit_url
 from guides.models import Source
 
@@ -71,7 +74,44 @@ def item_labels(item, guide=None):
         badges.append(("badge reason-badge", f"仅{names}时需要"))
     if upcoming:
         badges.append(("badge upcoming-badge", f"自{starts.year}年{starts.month}月{starts.day}日起执行"))
-    return badges, mark, edit_url
+    return tuple(badges), mark, edit_url
+
+
+def labelled(guide, section):
+    """Return the guide's `section` ("materials", "warnings", …) with labels: ((item, item_labels(item, guide)), …).
+
+    The item macros take the labels, not the guide, so their HTML depends on their
+    arguments alone and a section renders once for every page showing it
+    (guides/caching/fragments.py). The rows, and their cache key, are worked out once
+    per guide and day (the labels say 自…起执行 until the day comes).
+    """
+    return _per_guide_and_day(
+        guide, section, lambda: Keyed((item, item_labels(item, guide)) for item in getattr(guide, section))
+    )
+
+
+def labelled_steps(guide, channels=None):
+    """Return the guide's steps as ((step, labels, channels to show), …); `channels` maps a step's pk to a subset."""
+    if channels is None:
+        return _per_guide_and_day(
+            guide,
+            "steps with channels",
+            lambda: Keyed((*row, tuple(row[0].channels.all())) for row in labelled(guide, "steps")),
+        )
+    return Keyed((step, labels, tuple(channels[step.pk])) for step, labels in labelled(guide, "steps"))
+
+
+def _per_guide_and_day(guide, name, build):
+    memo = guide.labels_memo
+    today = timezone.localdate()
+    if memo.get("day") != today:
+        memo.clear()
+        memo["day"] = today
+    try:
+        return memo[name]
+    except KeyError:
+        value = memo[name] = build()
+        return value
 
 
 def source_mark_of(item):
@@ -124,3 +164,38 @@ def review_dates(guide):
 
 def _level_name(authority):
     return Source.Authority(authority).label if authority else "无来源"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a page says of where its content comes from: the notice at its top and 依据与来源 at its end."""
+
+    sources: tuple
+    third_party_only: bool
+    third_party_sources: tuple
+    mixed_authorities: bool
+    legend: tuple  # source_legend(), on a page mixing sources
+    last_reviewed: object  # a date, or None
+    review_dates: tuple  # review_dates(), on a page mixing sources
+
+    @cached_property
+    def fragment_key(self):
+        return key_of(tuple(getattr(self, f.name) for f in fields(self)))
+
+
+def provenance(guide):
+    """Return the `Provenance` of `guide`'s page (worked out once per guide)."""
+    return _per_guide_and_day(guide, "provenance", lambda: _provenance(guide))
+
+
+def _provenance(guide):
+    mixed = guide.mixed_authorities
+    return Provenance(
+        sources=tuple(guide.sources),
+        third_party_only=guide.third_party_only,
+        third_party_sources=tuple(guide.third_party_sources),
+        mixed_authorities=mixed,
+        legend=tuple(source_legend(guide)) if mixed else (),
+        last_reviewed=guide.last_reviewed,
+        review_dates=tuple(review_dates(guide)) if mixed else (),
+    )

@@ -59,6 +59,8 @@ class Guide:
     notices: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
     offices: list = field(default_factory=list)
+    # What guides/content/formatting.py works out per day for the page (its sections' labels).
+    labels_memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     # The assembled guide is cached and shared by every request for its page (a content
     # edit makes a new one), so what the page derives from its items is worked out once.

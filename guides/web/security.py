@@ -1,8 +1,16 @@
 """Security headers Django does not set itself, on every response (cached ones too),
 and a 400 for admin query parameters holding a NUL character."""
 
+import functools
+import http
+
+import csp.middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
 
 
@@ -24,6 +32,56 @@ class SecurityHeadersMiddleware:
             # A response that sets a cookie (a CSRF token, a session) is personal.
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CSPMiddleware(csp.middleware.CSPMiddleware):
+    """django-csp's middleware, with the settings' policy built once per process.
+
+    django-csp builds the header from the settings on every response (two builds, about
+    40 µs: 5% of rendering a guide page). The site's policy is fixed: no view changes it
+    and no page uses a nonce, so such a response gets the policy built once. A response
+    that does change it (django-csp's decorators) or a request that used a nonce goes
+    the library's way.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, attribute, None) is not None for attribute in _PER_RESPONSE
+        ):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (
+            http.HTTPStatus.INTERNAL_SERVER_ERROR,
+            http.HTTPStatus.NOT_FOUND,
+        ):
+            return response  # Django's debug pages, as django-csp leaves them
+        for header, setting, exempt in _HEADERS:
+            policy = _settings_policy(header)
+            prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+            excluded = request.path_info.startswith(prefixes)
+            if policy and header not in response and not getattr(response, exempt, False) and not excluded:
+                response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error, not a silent gap.
+        request.csp_nonce = csp.middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+# What a view's django-csp decorators set on its response.
+_PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
+_HEADERS = (
+    (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
+    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
+)
+
+
+@functools.cache
+def _settings_policy(header):
+    return build_policy(report_only=header == HEADER_REPORT_ONLY)
+
+
+@receiver(setting_changed)
+def _forget_policy(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settings_policy.cache_clear()
 
 
 class RejectNulBytesMiddleware:

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     # the page and replayed on every hit.
     "guides.caching.version.ContentVersionMiddleware",
     "guides.caching.page_cache.PageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "guides.web.security.CSPMiddleware",  # django-csp's, its fixed policy built once
     "guides.web.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
