@@ -68,7 +68,7 @@ class Ask:
         if self.asked_if and not self.asked_if(walk.catalogue):
             walk.facts[self.slug] = self.default
             return None
-        question = self.question(walk.catalogue)
+        question = walk.question_of(self)
         value = walk.ask(question, (lambda v: self.validate(v, walk.today)) if self.validate else None)
         outcome = self.ends_flow(walk, value) if self.ends_flow else None
         if outcome is None:
@@ -244,6 +244,12 @@ class _Walk:
         self.state.answers.append(Answer(question, value, canonical))
         return value
 
+    def question_of(self, step: Ask) -> Question:
+        """Return `step`'s question: built from the catalogue once per content version (a province list is 32 options)."""
+        return versioned(
+            "checker:question", step.slug, int(self.include_drafts), build=lambda: step.question(self.catalogue)
+        )
+
     def guide_request(self) -> GuideRequest:
         """The request the answers so far describe: the province and circumstances once known.
 
@@ -274,10 +280,14 @@ def precondition_keys() -> tuple[str, ...]:
 
 def slug_order() -> dict[str, int]:
     """Return {slug: rank} for every slug the checker can ask, in FLOW's order (each precondition at its first chance)."""
-    slugs = []
-    for step in FLOW:
-        slugs += [key for key in precondition_keys() if key not in slugs] if step.slug is None else [step.slug]
-    return {slug: rank for rank, slug in enumerate(slugs)}
+
+    def build():
+        slugs = []
+        for step in FLOW:
+            slugs += [key for key in precondition_keys() if key not in slugs] if step.slug is None else [step.slug]
+        return {slug: rank for rank, slug in enumerate(slugs)}
+
+    return versioned("checker:slug-order", build=build)
 
 
 def run_checker(params, catalogue: Catalogue, today: date, include_drafts: bool = False) -> CheckerState:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
-from guides.content.fees import estimate_fees
+from guides.content.fees import estimate_for
 from guides.content.guide_cache import cached_guide, cached_items
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition, ProcessingTime
@@ -199,7 +199,7 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
     return PersonalGuide(
         facts=facts,
         guide=guide,
-        fees=estimate_fees(guide.fees, mailing=facts.mailing),
+        fees=estimate_for(guide, mailing=facts.mailing),
         dates=dates,
         channels={step.pk: _channels_for(step, facts) for step in guide.steps},
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 ZERO = Decimal("0")
 
@@ -23,6 +24,12 @@ class FeeEstimate:
     lines: list = field(default_factory=list)
     total_min: Decimal = ZERO
     total_max: Decimal = ZERO
+
+    @cached_property
+    def fragment_key(self):
+        """What the fee table shows of it, as a key for guides/caching/fragments.py (read once it is built)."""
+        lines = tuple((line.fee.pk, line.min_amount, line.max_amount, line.excluded_reason) for line in self.lines)
+        return (lines, self.total_min, self.total_max)
 
     @property
     def counted(self):
@@ -72,3 +79,8 @@ def estimate_fees(fees, *, mailing=None):
             estimate.total_max += line.max_amount
         estimate.lines.append(line)
     return estimate
+
+
+def estimate_for(guide, *, mailing=None):
+    """Return `estimate_fees(guide.fees, mailing=mailing)`, worked out once per guide (and day)."""
+    return guide.per_day(("fees", mailing), lambda: estimate_fees(guide.fees, mailing=mailing))

@@ -85,33 +85,17 @@ def labelled(guide, section):
     (guides/caching/fragments.py). The rows, and their cache key, are worked out once
     per guide and day (the labels say 自…起执行 until the day comes).
     """
-    return _per_guide_and_day(
-        guide, section, lambda: Keyed((item, item_labels(item, guide)) for item in getattr(guide, section))
-    )
+    return guide.per_day(section, lambda: Keyed((item, item_labels(item, guide)) for item in getattr(guide, section)))
 
 
 def labelled_steps(guide, channels=None):
     """Return the guide's steps as ((step, labels, channels to show), …); `channels` maps a step's pk to a subset."""
     if channels is None:
-        return _per_guide_and_day(
-            guide,
+        return guide.per_day(
             "steps with channels",
             lambda: Keyed((*row, tuple(row[0].channels.all())) for row in labelled(guide, "steps")),
         )
     return Keyed((step, labels, tuple(channels[step.pk])) for step, labels in labelled(guide, "steps"))
-
-
-def _per_guide_and_day(guide, name, build):
-    memo = guide.labels_memo
-    today = timezone.localdate()
-    if memo.get("day") != today:
-        memo.clear()
-        memo["day"] = today
-    try:
-        return memo[name]
-    except KeyError:
-        value = memo[name] = build()
-        return value
 
 
 def source_mark_of(item):
@@ -185,7 +169,7 @@ class Provenance:
 
 def provenance(guide):
     """Return the `Provenance` of `guide`'s page (worked out once per guide)."""
-    return _per_guide_and_day(guide, "provenance", lambda: _provenance(guide))
+    return guide.per_day("provenance", lambda: _provenance(guide))
 
 
 def _provenance(guide):

@@ -11,6 +11,7 @@ from datetime import date
 from functools import cached_property
 
 from django.db.models import F, Prefetch, Value
+from django.utils import timezone
 
 from guides.models import (
     CertificateType,
@@ -59,11 +60,23 @@ class Guide:
     notices: list = field(default_factory=list)
     faqs: list = field(default_factory=list)
     offices: list = field(default_factory=list)
-    # What guides/content/formatting.py works out per day for the page (its sections' labels).
-    labels_memo: dict = field(default_factory=dict, compare=False, repr=False)
+    # What the pages work out from the guide, per day (`per_day`).
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     # The assembled guide is cached and shared by every request for its page (a content
     # edit makes a new one), so what the page derives from its items is worked out once.
+
+    def per_day(self, name, build):
+        """Return `build()`, worked out once per day for this guide (an item's labels change on its effective date)."""
+        today = timezone.localdate()
+        if self.memo.get("day") != today:
+            self.memo.clear()
+            self.memo["day"] = today
+        try:
+            return self.memo[name]
+        except KeyError:
+            value = self.memo[name] = build()
+            return value
 
     def items(self):
         """Return every item of the guide, section by section."""

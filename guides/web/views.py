@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
-from guides.content.fees import estimate_fees
+from guides.content.fees import estimate_for
 from guides.content.guide_cache import cached_guide
 from guides.content.preview import mark_private, preview_for
 from guides.content.selectors import GuideRequest
@@ -91,7 +91,7 @@ def guide(request, cert, situation, region=None):
             "preview": preview,
             "page_title": page_title,
             "breadcrumbs": breadcrumbs,
-            "fee_estimate": estimate_fees(guide.fees),
+            "fee_estimate": estimate_for(guide),
             "catalogue": catalogue,
             "certificate_type": certificate_type,
             "situation": chosen,

@@ -3,7 +3,6 @@
 import re
 from decimal import Decimal
 from http import HTTPStatus
-from types import SimpleNamespace
 
 import pytest
 from django.template import engines
@@ -135,9 +134,10 @@ def test_a_mail_only_fee_is_counted_when_the_delivery_is_not_known():
 
 def fee_table(estimate):
     template = engines["jinja2"].from_string(
-        '{% import "guides/includes/items.html" as items %}{{ items.fee_table(fees, guide, "费用", "金额", "备注") }}'
+        '{% import "guides/includes/items.html" as items %}{{ items.fee_table(fees, rows, "费用", "金额", "备注") }}'
     )
-    return template.render({"fees": estimate, "guide": SimpleNamespace(mixed_authorities=False, request=None)})
+    rows = tuple((line.fee, None) for line in estimate.lines)  # the fees with nothing to label
+    return template.render({"fees": estimate, "rows": rows})
 
 
 def amount_cells(html):
