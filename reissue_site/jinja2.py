@@ -98,15 +98,20 @@ def crispy(context, form):
 
 @jinja2.pass_context
 def guide_structured_data(context):
-    """Return the HowTo and FAQPage JSON-LD objects for the guide page in `context`."""
-    description = f"{context['page_title']}：能否补办、申请材料、办理步骤、办理时限和费用。"
-    return seo.guide_json_ld(
-        guide=context["guide"],
-        fee_estimate=context.get("fee_estimate"),
-        page_title=context["page_title"],
-        description=description,
-        url=canonical_url(context),
-    )
+    """Return the guide page's HowTo and FAQPage JSON-LD, as JSON texts (worked out once per guide, page and day)."""
+    guide, page_title, url = context["guide"], context["page_title"], canonical_url(context)
+
+    def build():
+        objects = seo.guide_json_ld(
+            guide=guide,
+            fee_estimate=context.get("fee_estimate"),
+            page_title=page_title,
+            description=f"{page_title}：能否补办、申请材料、办理步骤、办理时限和费用。",
+            url=url,
+        )
+        return [seo.json_ld(data) for data in objects]
+
+    return guide.per_day(("json-ld", url, page_title), build)
 
 
 def environment(**options):
@@ -124,7 +129,6 @@ def environment(**options):
         canonical_url=canonical_url,
         crispy=crispy,
         guide_structured_data=guide_structured_data,
-        json_ld=seo.json_ld,
         item_labels=item_labels,
         labelled=labelled,
         labelled_steps=labelled_steps,

@@ -245,10 +245,13 @@ class _Walk:
         return value
 
     def question_of(self, step: Ask) -> Question:
-        """Return `step`'s question: built from the catalogue once per content version (a province list is 32 options)."""
-        return versioned(
-            "checker:question", step.slug, int(self.include_drafts), build=lambda: step.question(self.catalogue)
-        )
+        """Return `step`'s question, built once per catalogue (a province list is 32 options)."""
+        key = ("checker:question", step.slug)
+        try:
+            return self.catalogue.memo[key]
+        except KeyError:
+            question = self.catalogue.memo[key] = step.question(self.catalogue)
+            return question
 
     def guide_request(self) -> GuideRequest:
         """The request the answers so far describe: the province and circumstances once known.

@@ -55,8 +55,8 @@ def _canonical(request, state, name, *args, wanted=None):
     return None
 
 
-def _state(request):
-    return flow.run_checker(request.GET, get_catalogue(), timezone.localdate())
+def _state(request, catalogue=None):
+    return flow.run_checker(request.GET, catalogue or get_catalogue(), timezone.localdate())
 
 
 @require_safe
@@ -93,7 +93,8 @@ def question(request, slug):
 
 @require_safe
 def result(request):
-    state = _state(request)
+    catalogue = get_catalogue()
+    state = _state(request, catalogue)
     if state.problem:
         # Asking for the outcome with a question skipped or answered wrongly:
         # re-ask that question here, with the reason.
@@ -105,7 +106,6 @@ def result(request):
     if state.outcome.kind == "identify":
         # The directory finds the certificate by name; its page leads back into the checker.
         return _noindex(redirect(f"{path('guides:directory')}?from=check"))
-    catalogue = get_catalogue()
     context = {
         "state": state,
         "outcome": state.outcome,

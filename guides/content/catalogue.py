@@ -5,7 +5,7 @@ kept in the cache; a content edit bumps the version and the next request reads
 them again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from guides.caching.versioned import versioned
 from guides.models import CertificateType, Region, Situation
@@ -16,6 +16,9 @@ class Catalogue:
     certificate_types: tuple
     situations: tuple
     regions: tuple
+    # What the features work out from these rows (the checker's questions): the catalogue is
+    # read once per content version, so whatever is kept here goes with it.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def reasons(self):

@@ -63,3 +63,29 @@ def test_a_date_across_an_effective_date_gets_the_other_guide(content, client, f
 
 def test_a_date_outside_any_request_has_no_period():
     assert effect_period(None) == "-"
+
+
+def test_what_a_page_works_out_from_a_guide_is_kept_for_the_local_day_only():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from guides.content.selectors import Guide
+
+    guide = Guide(request=None)
+    builds = []
+
+    def build():
+        builds.append(1)
+        return len(builds)
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime(2026, 12, 14, 0, 0, 1, tzinfo=shanghai), tick=False):
+        assert guide.per_day("labels", build) == 1
+    with time_machine.travel(datetime(2026, 12, 14, 23, 59, 59, tzinfo=shanghai), tick=False):
+        assert guide.per_day("labels", build) == 1  # the same day in 北京时间
+    with time_machine.travel(datetime(2026, 12, 15, 0, 0, 0, tzinfo=shanghai), tick=False):
+        assert guide.per_day("labels", build) == 2
+    with time_machine.travel(datetime(2026, 12, 14, 12, 0, tzinfo=shanghai), tick=False):
+        assert guide.per_day("labels", build) == 3  # back in time (a test, a clock set back): worked out again
