@@ -13,7 +13,7 @@ from django.conf import settings
 
 # Bottom to top: the parts of guides/ (a package or a module) in each layer.
 LAYERS = [
-    {"models", "registry", "text", "clients", "paths"},
+    {"models", "registry", "text", "clients", "paths", "clock"},
     {"caching"},
     {"content"},
     {"checker", "search", "directory", "feedback"},

@@ -21,17 +21,16 @@ matching conditional GET is answered with 304.
 
 import hashlib
 import logging
-import time
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.http.request import split_domain_port
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from guides import clock
 from guides.caching import version as content_version
 from guides.caching.release import release_id
 
@@ -80,24 +79,8 @@ def entry_key(request, host=None):
     """
     host = host or canonical_host(request)
     script_prefix = request.path.removesuffix(request.path_info)
-    url = f"{release_id()}:{_today()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
+    url = f"{release_id()}:{clock.today()}:{request.scheme}://{host}{script_prefix}|{request.path_info}"
     return "page:" + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-
-
-# (minute since the epoch, that minute's date in the site's time zone, as text)
-_today_seen = (None, "")
-
-
-def _today():
-    """Return today's date (北京时间) as text, worked out once a minute: every hit needs it.
-
-    A day starts on a minute boundary in every time zone, so the date is the same all minute.
-    """
-    global _today_seen
-    minute = int(time.time()) // 60
-    if _today_seen[0] != minute:
-        _today_seen = (minute, timezone.localdate().isoformat())
-    return _today_seen[1]
 
 
 def render_under(request, host):

@@ -1,10 +1,11 @@
 """Where the checker ends: the personal guide (dates, fees, the channels that fit) or something to do instead of 补办."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from guides.checker.questions import CHANGED, MAIL, NOT_URGENT
 from guides.content.fees import estimate_for
+from guides.content.formatting import labelled_steps
 from guides.content.guide_cache import cached_guide, cached_items
 from guides.content.selectors import GuideRequest
 from guides.models import Precondition, ProcessingTime
@@ -111,9 +112,10 @@ class PersonalGuide:
     guide: object
     fees: object
     dates: list
-    # {step pk: the channels that fit this reader}; the steps themselves are shared
-    # with every other request (the assembled guide is cached), so they are not touched.
-    channels: dict = field(default_factory=dict)
+    # The guide's steps as `labelled_steps` rows, each with the channels that fit this reader
+    # (the same for everyone who sends the application the same way: worked out once per guide
+    # and day). The steps themselves are shared with every other request, so they are not touched.
+    steps: tuple = ()
 
     @property
     def unknown_years(self):
@@ -201,8 +203,13 @@ def personal_guide(facts, catalogue, calendar, include_drafts=False):
         guide=guide,
         fees=estimate_for(guide, mailing=facts.mailing),
         dates=dates,
-        channels={step.pk: _channels_for(step, facts) for step in guide.steps},
+        steps=guide.per_day(("checker:steps", facts.mailing), lambda: _steps(guide, facts)),
     )
+
+
+def _steps(guide, facts):
+    """Return the guide's steps, each with its labels and the channels that fit the reader (`labelled_steps`)."""
+    return labelled_steps(guide, {step.pk: _channels_for(step, facts) for step in guide.steps})
 
 
 def _channels_for(step, facts):

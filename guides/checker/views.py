@@ -6,11 +6,11 @@ missing or bad with an error summary, and are never indexed.
 """
 
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from guides import clock
 from guides.checker import flow
 from guides.checker.outcomes import personal_guide
 from guides.checker.questions import YES
@@ -56,7 +56,7 @@ def _canonical(request, state, name, *args, wanted=None):
 
 
 def _state(request, catalogue=None):
-    return flow.run_checker(request.GET, catalogue or get_catalogue(), timezone.localdate())
+    return flow.run_checker(request.GET, catalogue or get_catalogue(), clock.today())
 
 
 @require_safe
@@ -112,7 +112,7 @@ def result(request):
         "summary": _summary(state, query),
         "restart_url": path("guides:check_start"),
         "share_url": request.build_absolute_uri(_url("guides:check_result", query)),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }
     if state.outcome.is_guide:
         context["personal"] = personal_guide(state.facts, catalogue, WorkCalendar.from_database())
@@ -150,7 +150,7 @@ def _render_question(request, state, current, problem=None, skipped=False):
         answer = state.answer(current.slug)
         raw = answer.raw if answer else ""
     if current.kind == "date" and not raw:
-        raw = timezone.localdate().isoformat()
+        raw = clock.today().isoformat()
     slugs = [q.slug for q in state.questions()]
     previous = state.questions()[: slugs.index(current.slug)] if current.slug in slugs else state.questions()
     back_url = question_url(state, previous[-1].slug) if previous else path("guides:check_start")

@@ -4,8 +4,7 @@ import functools
 from dataclasses import dataclass, fields
 from functools import cached_property
 
-from django.utils import timezone
-
+from guides import clock
 from guides.caching.fragments import Keyed, key_of
 from guides.content.preview import admin_edit_url
 from guides.models import Source
@@ -61,7 +60,7 @@ def item_labels(item, guide=None):
     """
     reasons = getattr(item, "only_for_reasons", [])
     starts = getattr(item, "effective_from", None)
-    upcoming = starts is not None and starts > timezone.localdate()
+    upcoming = starts is not None and starts > clock.today()
     mark = source_mark_of(item) if guide is not None and guide.mixed_authorities else None
     edit_url = admin_edit_url(item, guide)
     if item.is_published and not reasons and not upcoming and not mark and not edit_url:

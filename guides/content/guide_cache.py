@@ -20,8 +20,7 @@ content version) that a cold page's budget of ten has no room for.
 from bisect import bisect_right
 from datetime import timedelta
 
-from django.utils import timezone
-
+from guides import clock
 from guides.caching.versioned import versioned
 from guides.content.selectors import GuideItems, applicable_items, assemble_guide
 from guides.registry import GUIDE_ITEM_MODELS
@@ -60,7 +59,7 @@ def effect_period(on):
 
 def _date_part(on):
     """Today's pages key by the day (no query); any other date by its effect period (one query per version)."""
-    if on == timezone.localdate():
+    if on == clock.today():
         return f"day:{on.isoformat()}"
     return f"from:{effect_period(on)}"
 

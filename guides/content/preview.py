@@ -9,9 +9,9 @@ their responses are never cached anywhere.
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from guides import clock
 from guides.paths import admin_change_path
 
 PREVIEW_DATE_PARAM = "on"
@@ -29,7 +29,7 @@ class Preview:
 
     @property
     def is_future(self):
-        return self.on > timezone.localdate()
+        return self.on > clock.today()
 
 
 def is_staff_request(request):
@@ -40,7 +40,7 @@ def is_staff_request(request):
 
 def preview_for(request):
     """Return the `Preview` for `request`: published-today for the public, drafts and a chosen date for staff."""
-    today = timezone.localdate()
+    today = clock.today()
     if not is_staff_request(request):
         return Preview(on=today)
     raw = request.GET.get(PREVIEW_DATE_PARAM, "").strip()

@@ -2,8 +2,8 @@
 
 from django.conf import settings
 from django.db.models import F
-from django.utils import timezone
 
+from guides import clock
 from guides.content.catalogue import get_catalogue
 from guides.content.selectors import GuideRequest, assemble_guide
 from guides.feedback.pages import page_for
@@ -44,7 +44,7 @@ def objects_shown(feedback):
     situation = catalogue.situation(page.kwargs["situation"])
     region = catalogue.region(page.kwargs["region"]) if "region" in page.kwargs else None
     guide = assemble_guide(
-        GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=timezone.localdate()),
+        GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=clock.today()),
         all_reasons=catalogue.reasons,
     )
     sections = [

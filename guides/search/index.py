@@ -9,8 +9,8 @@ import math
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 
+from guides import clock
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.formatting import yuan_range
@@ -70,7 +70,7 @@ class Index:
 
 def get_index():
     """Return the search index of today's published national guides (cached per content version)."""
-    today = timezone.localdate()
+    today = clock.today()
     return versioned("search-index", today.isoformat(), build=lambda: build_index(today), keep_locally=False)
 
 

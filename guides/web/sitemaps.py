@@ -3,8 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 
+from guides import clock
 from guides.caching.versioned import versioned
 from guides.content.catalogue import get_catalogue
 from guides.content.guide_cache import cached_guide
@@ -34,9 +34,7 @@ def has_own_items(cert, situation, region, limited, catalogue):
     """
     if region.pk not in limited:
         return False
-    request = GuideRequest(
-        certificate_type=cert, situations=frozenset([situation]), region=region, on=timezone.localdate()
-    )
+    request = GuideRequest(certificate_type=cert, situations=frozenset([situation]), region=region, on=clock.today())
     return cached_guide(request, all_reasons=catalogue.reasons).has_own_region_items
 
 
