@@ -30,15 +30,19 @@ from guides.caching.version import get_content_version
 
 # Sections × their label variants on the real content are a few hundred.
 MAX_ENTRIES = 5000
-_store = {"version": None, "entries": {}}
+# (content version, {key: HTML}), replaced whole: a thread (gthread workers) reads both at once,
+# so it never files HTML of one version under another.
+_store = (None, {})
 
 
 def cached(macro, *args):
     """Return `macro(*args)`, rendered once per content version for equal arguments."""
+    global _store
     version = get_content_version()
-    if _store["version"] != version:
-        _store["version"], _store["entries"] = version, {}
-    entries = _store["entries"]
+    store = _store
+    if store[0] != version:
+        store = _store = (version, {})
+    entries = store[1]
     key = (macro, key_of(args))
     try:
         return entries[key]
@@ -77,4 +81,5 @@ def key_of(value):
 
 def clear():
     """Forget every fragment (tests)."""
-    _store["version"], _store["entries"] = None, {}
+    global _store
+    _store = (None, {})

@@ -69,13 +69,14 @@ class Guide:
     def per_day(self, name, build):
         """Return `build()`, worked out once per day for this guide (an item's labels change on its effective date)."""
         today = clock.today()
-        if self.memo.get("day") != today:
-            self.memo.clear()
-            self.memo["day"] = today
+        memo = self.memo
+        if memo.get("day") != today:
+            # Replaced, not cleared: a thread still on yesterday keeps writing to yesterday's.
+            memo = self.memo = {"day": today}
         try:
-            return self.memo[name]
+            return memo[name]
         except KeyError:
-            value = self.memo[name] = build()
+            value = memo[name] = build()
             return value
 
     def items(self):

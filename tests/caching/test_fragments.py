@@ -35,7 +35,7 @@ def test_every_guide_page_reads_the_same_with_sections_other_pages_rendered(cont
     reader = admin_client if who == "staff" else client  # staff: drafts and their 编辑 links
     fresh = render_all(reader, urls, fresh=True)
     shared = render_all(reader, list(reversed(urls)), fresh=False)
-    assert len(fragments._store["entries"]) < 10 * len(urls)  # shared: far fewer than pages × sections
+    assert len(fragments._store[1]) < 10 * len(urls)  # shared: far fewer than pages × sections
     for url in urls:
         assert shared[url] == fresh[url], url
     if who == "staff":
@@ -102,4 +102,4 @@ def test_the_store_is_bounded(db, monkeypatch):
     macro = Macro()
     for n in range(7):
         cached(macro, n)
-    assert len(fragments._store["entries"]) <= 3
+    assert len(fragments._store[1]) <= 3
