@@ -19,6 +19,8 @@ import hashlib
 import sys
 
 from django.conf import settings
+from django.dispatch import receiver
+from django.utils.autoreload import file_changed
 
 # Relative to BASE_DIR: directories are read whole (every file under them), files as they are.
 SOURCES = ("guides", "reissue_site", "templates", "static", "requirements.txt")
@@ -44,3 +46,14 @@ def source_digest(root):
             digest.update(str(file.relative_to(root)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
+
+
+@receiver(file_changed)
+def _new_release_on_change(sender, file_path, **kwargs):
+    """Under the development server, a changed file is a new release, as after a deploy.
+
+    Django's autoreloader restarts the server for a changed Python file, but not for a
+    template (it reloads the templates in place) or a static file: without this, `make run`
+    kept serving the page cache's copy rendered before the edit.
+    """
+    source_digest.cache_clear()

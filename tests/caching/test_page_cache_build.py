@@ -23,6 +23,22 @@ def test_a_template_change_gives_a_new_release(settings, tmp_path):
     release.source_digest.cache_clear()
 
 
+def test_a_file_the_development_server_sees_change_gives_a_new_release(tmp_path):
+    """`make run` does not restart for a template: its reloader's signal makes a new release, so no page is stale."""
+    from django.utils.autoreload import file_changed
+
+    root = tmp_path / "site"
+    (root / "templates").mkdir(parents=True)
+    template = root / "templates" / "guide.html"
+    template.write_text("<p>{{ guide }}</p>")
+    before = release.source_digest(root)
+    template.write_text("<p>{{ guide.offices }}</p>")
+    assert release.source_digest(root) == before  # worked out once per process
+    file_changed.send(sender=None, file_path=template)
+    assert release.source_digest(root) != before
+    release.source_digest.cache_clear()
+
+
 def test_this_release_has_a_digest_of_the_real_sources(settings):
     settings.CACHE_RELEASE = ""
     token = release.release_id()
