@@ -20,16 +20,20 @@ if not os.environ.get("REDIS_URL"):
         for alias in ("default", "pages", "state")
     }
 elif os.environ.get("PYTEST_XDIST_WORKER"):
-    # Under `pytest -n N` every test empties the cache (tests/conftest.py), and on Redis
-    # that empties the whole database (FLUSHDB), whatever the key prefix: each worker
-    # (gw0, gw1, …) gets a Redis database of its own, 8 + its number, so they cannot
-    # empty each other's. (Database 2 is tests/caching/test_breaker.py's.)
+    # Under `pytest -n N` every test empties the caches (tests/conftest.py, by deleting their
+    # keys: tests/cachetools.py): each worker (gw0, gw1, …) gets a Redis database of its own,
+    # 8 + its number, so they cannot empty each other's. (Database 2 is
+    # tests/caching/test_breaker.py's.)
     from urllib.parse import urlsplit, urlunsplit
 
     _worker_db = 8 + int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
     for _alias in CACHES.values():  # noqa: F405
         _alias["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}"))  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# The live server's request threads (browser tests) close their database connection after each
+# request. A kept one (CONN_MAX_AGE) lives as long as its keep-alive thread, which can outlast
+# the last test: PostgreSQL then refused to drop the test database ("being accessed by other users").
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # A misspelt template variable fails the test instead of rendering as nothing (as it
 # does in production: reissue_site/jinja2.py). Optional variables say so in the
