@@ -30,10 +30,6 @@ elif os.environ.get("PYTEST_XDIST_WORKER"):
     for _alias in CACHES.values():  # noqa: F405
         _alias["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_worker_db}"))  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
-# The live server's request threads (browser tests) close their database connection after each
-# request. A kept one (CONN_MAX_AGE) lives as long as its keep-alive thread, which can outlast
-# the last test: PostgreSQL then refused to drop the test database ("being accessed by other users").
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
 # A misspelt template variable fails the test instead of rendering as nothing (as it
 # does in production: reissue_site/jinja2.py). Optional variables say so in the
