@@ -4,7 +4,7 @@ A section of a guide (its materials, its steps, its sources) reads the same on e
 page that shows the same items with the same labels: a national material list is on
 dozens of guide pages and hundreds of checker outcomes. So a template asks for it as
 
-    {{ cached(items.materials, labelled(guide.materials, guide)) }}
+    {{ cached(items.materials, labelled(guide, "materials")) }}
 
 and the macro renders once per content version for those arguments; every later
 page that passes equal arguments reuses the HTML.

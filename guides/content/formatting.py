@@ -92,7 +92,7 @@ def labelled_steps(guide, channels=None):
     if channels is None:
         return guide.per_day(
             "steps with channels",
-            lambda: Keyed((*row, tuple(row[0].channels.all())) for row in labelled(guide, "steps")),
+            lambda: Keyed((step, labels, tuple(step.channels.all())) for step, labels in labelled(guide, "steps")),
         )
     return Keyed((step, labels, tuple(channels[step.pk])) for step, labels in labelled(guide, "steps"))
 

@@ -37,8 +37,8 @@ class SecurityHeadersMiddleware:
 class CSPMiddleware(csp.middleware.CSPMiddleware):
     """django-csp's middleware, with the settings' policy built once per process.
 
-    django-csp builds the header from the settings on every response (two builds, about
-    40 µs: 5% of rendering a guide page). The site's policy is fixed: no view changes it
+    django-csp builds the header from the settings on every response (two builds; removing
+    the middleware saved 0.01–0.04 ms a request in noisy in-process runs). The site's policy is fixed: no view changes it
     and no page uses a nonce, so such a response gets the policy built once. A response
     that does change it (django-csp's decorators) or a request that used a nonce goes
     the library's way.
@@ -54,9 +54,8 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
             http.HTTPStatus.NOT_FOUND,
         ):
             return response  # Django's debug pages, as django-csp leaves them
-        for header, setting, exempt in _HEADERS:
-            policy = _settings_policy(header)
-            prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+        for header, exempt in _HEADERS:
+            policy, prefixes = _settings_policy(header)
             excluded = request.path_info.startswith(prefixes)
             if policy and header not in response and not getattr(response, exempt, False) and not excluded:
                 response[header] = policy
@@ -67,15 +66,17 @@ class CSPMiddleware(csp.middleware.CSPMiddleware):
 
 # What a view's django-csp decorators set on its response.
 _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
-_HEADERS = (
-    (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt"),
-    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro"),
-)
+_HEADERS = ((HEADER, "_csp_exempt"), (HEADER_REPORT_ONLY, "_csp_exempt_ro"))
 
 
 @functools.cache
 def _settings_policy(header):
-    return build_policy(report_only=header == HEADER_REPORT_ONLY)
+    """Return the settings' policy for `header` and the path prefixes it leaves out."""
+    report_only = header == HEADER_REPORT_ONLY
+    setting = getattr(
+        settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY", None
+    )
+    return build_policy(report_only=report_only), tuple((setting or {}).get("EXCLUDE_URL_PREFIXES") or ())
 
 
 @receiver(setting_changed)

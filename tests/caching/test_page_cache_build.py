@@ -10,13 +10,18 @@ from guides.caching import local_cache, release
 from guides.caching.versioned import versioned_key
 
 
-def test_a_template_change_gives_a_new_release(settings, tmp_path):
-    """The release is a digest of the code: a deploy that changes a template gets fresh keys."""
+def site_with_a_template(tmp_path):
+    """Return (a site's root, its template, the release digest before the template changes)."""
     root = tmp_path / "site"
     (root / "templates").mkdir(parents=True)
     template = root / "templates" / "guide.html"
     template.write_text("<p>{{ guide }}</p>")
-    before = release.source_digest(root)
+    return root, template, release.source_digest(root)
+
+
+def test_a_template_change_gives_a_new_release(settings, tmp_path):
+    """The release is a digest of the code: a deploy that changes a template gets fresh keys."""
+    root, template, before = site_with_a_template(tmp_path)
     template.write_text("<p>{{ guide.offices }}</p>")
     release.source_digest.cache_clear()
     assert release.source_digest(root) != before
@@ -27,11 +32,7 @@ def test_a_file_the_development_server_sees_change_gives_a_new_release(tmp_path)
     """`make run` does not restart for a template: its reloader's signal makes a new release, so no page is stale."""
     from django.utils.autoreload import file_changed
 
-    root = tmp_path / "site"
-    (root / "templates").mkdir(parents=True)
-    template = root / "templates" / "guide.html"
-    template.write_text("<p>{{ guide }}</p>")
-    before = release.source_digest(root)
+    root, template, before = site_with_a_template(tmp_path)
     template.write_text("<p>{{ guide.offices }}</p>")
     assert release.source_digest(root) == before  # worked out once per process
     file_changed.send(sender=None, file_path=template)
